@@ -13,17 +13,19 @@ interface Track {
   mA: number;
   since: number;
   mAh: number;
+  batteryMah: number; // the part drawn while no truck power fed the device
   byState: Map<string, number>; // seconds per state
 }
 
 export class PowerMeter {
   private tracks = new Map<Component, Track>();
+  private external = false;
 
   constructor(
     private readonly clock: Scheduler,
     readonly table: PowerTable,
   ) {
-    for (const c of COMPONENTS) this.tracks.set(c, { state: "off", mA: 0, since: 0, mAh: 0, byState: new Map() });
+    for (const c of COMPONENTS) this.tracks.set(c, { state: "off", mA: 0, since: 0, mAh: 0, batteryMah: 0, byState: new Map() });
     this.set("board", "on", table.board_mA);
   }
 
@@ -40,7 +42,22 @@ export class PowerMeter {
 
   /** Adds a fixed charge, in mAh. */
   addMah(c: Component, mAh: number): void {
-    this.settle(c).mAh += mAh;
+    const tr = this.settle(c);
+    tr.mAh += mAh;
+    if (!this.external) tr.batteryMah += mAh;
+  }
+
+  /** Truck power came or went: from now on charge is (not) taken from the battery. */
+  setExternal(on: boolean): void {
+    for (const c of COMPONENTS) this.settle(c);
+    this.external = on;
+  }
+
+  /** Charge taken from the battery so far (total minus what truck power supplied), in mAh. */
+  batteryMah(): number {
+    let s = 0;
+    for (const c of COMPONENTS) s += this.settle(c).batteryMah;
+    return s;
   }
 
   addJoules(c: Component, joules: number): void {
@@ -69,7 +86,9 @@ export class PowerMeter {
     const tr = this.tracks.get(c)!;
     const dt = (this.clock.now - tr.since) / 1000;
     if (dt > 0) {
-      tr.mAh += (tr.mA * dt) / 3600;
+      const q = (tr.mA * dt) / 3600;
+      tr.mAh += q;
+      if (!this.external) tr.batteryMah += q;
       tr.byState.set(tr.state, (tr.byState.get(tr.state) ?? 0) + dt);
     }
     tr.since = this.clock.now;
