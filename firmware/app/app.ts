@@ -1,0 +1,85 @@
+/**
+ * The context every duty works in during one wake: ports, configuration, retained state, the record log, and the
+ * helpers that turn what the device knows into records.
+ */
+import type { Ports } from "../../hal/ports";
+import { emit, type EventValue } from "../core/events";
+import type { RecordLog } from "../store/record-log";
+import type { AlarmDetail, RecordKind, TrackRecord } from "../store/track-record";
+import type { AppState } from "./app-state";
+import type { Config } from "./config";
+
+export class App {
+  /** Set when something recorded in this wake must reach the platform now (an alarm). */
+  urgent = false;
+  /** Records appended in this wake. */
+  created = 0;
+
+  constructor(
+    readonly ports: Ports,
+    readonly config: Config,
+    readonly state: AppState,
+    readonly records: RecordLog,
+  ) {}
+
+  now(): number {
+    return this.ports.clock.now();
+  }
+
+  /** UTC ms, or 0 while wall time is unknown (records then order by their monotonic stamp). */
+  utc(): number {
+    return this.ports.clock.wallTime() ?? 0;
+  }
+
+  emit(name: string, fields: Record<string, EventValue> = {}): void {
+    emit(this.ports.log, name, fields);
+  }
+
+  /** Schedules a duty (absolute monotonic ms). */
+  setDue(duty: string, at: number): void {
+    this.state.due[duty] = at;
+  }
+
+  due(duty: string): number {
+    const d = this.state.due[duty];
+    return typeof d === "number" ? d : Infinity;
+  }
+
+  /** A module's snapshot from the last wake (undefined after a power loss). */
+  mod<T>(name: string): T | undefined {
+    return this.state.mods[name] as T | undefined;
+  }
+
+  saveMod(name: string, snapshot: unknown): void {
+    this.state.mods[name] = snapshot;
+  }
+
+  /** Appends a record of what the device knows now; alarms also mark the wake urgent. */
+  record(kind: RecordKind, detail?: AlarmDetail): number {
+    const s = this.state;
+    const rec: Omit<TrackRecord, "seq"> = {
+      kind,
+      utc: this.utc(),
+      mono: this.now(),
+      fix: s.lastFix,
+      temps: s.temps.slice(),
+      doorOpen: s.door,
+      acc: s.acc,
+      external: s.external,
+      batteryMv: this.ports.power.batteryMv(),
+      alarms: s.alarms,
+      detail,
+    };
+    const seq = this.records.append(rec);
+    this.created++;
+    if (kind === "alarm") this.urgent = true;
+    this.emit("record", {
+      seq,
+      kind,
+      code: detail?.code,
+      raised: detail ? detail.raised : undefined,
+      mono: rec.mono,
+    });
+    return seq;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The wake cycle. Every wake is a boot: restore retained state, configuration and the record log; run every duty
+ * due now (sense first, then deliver); save; sleep until the next deadline.
+ *
+ * States: restoring → sensing → delivering → saving → asleep (or, on truck power with a deadline close by,
+ *         light-sleeping in the same boot and cycling again).
+ * Inputs: wake cause, retained bytes, settings, flash, door/ignition levels and edges, duty completions.
+ * Outputs: records in the log, `wake`/`sleep` events, the deep-sleep request with its wake sources.
+ */
+import type { Ports } from "../../hal/ports";
+import { RecordLog } from "../store/record-log";
+import { decodeRetained, encodeRetained } from "../store/retained-state";
+import { App } from "./app";
+import { checkState, freshState, type AppState } from "./app-state";
+import { loadConfig } from "./config";
+import { SHARE_MS, type Duty, type Phase } from "./duty";
+
+/** On truck power, waits shorter than this stay in light sleep instead of paying a reboot. */
+const LIGHT_SLEEP_MAX_MS = 60_000;
+/** A wake that has not finished by then is cut short: a stuck duty must not drain the battery. */
+const WAKE_LIMIT_MS = 10 * 60_000;
+/** Firmware faults (exceptions) since the last power loss after which the device reboots clean. */
+const FAULT_LIMIT = 5;
+
+export class WakeCycle {
+  private app!: App;
+  private limitTimer = -1;
+  private finished = false;
+
+  constructor(
+    private readonly ports: Ports,
+    private readonly duties: readonly Duty[],
+  ) {}
+
+  start(): void {
+    const { ports } = this;
+    const now = ports.clock.now();
+    const restored = checkState(decodeRetained(ports.retained.load()));
+    const state: AppState = restored ?? freshState(now);
+    state.boots++;
+    const config = loadConfig(ports.settings);
+    const records = RecordLog.open(ports.flash, ports.log);
+    this.app = new App(ports, config, state, records);
+    this.app.emit("wake", {
+      cause: ports.power.wakeCause(),
+      boot: state.boots,
+      restored: restored !== undefined,
+      pending: records.pending(),
+    });
+    if (state.faults >= FAULT_LIMIT) {
+      state.faults = 0;
+      this.save();
+      this.app.emit("fault-reboot");
+      ports.power.restart();
+      return;
+    }
+    for (const d of this.duties) this.guard(d.name, () => d.boot?.(this.app));
+    this.cycle();
+  }
+
+  /** Runs fn; an exception is a bug, counted and logged, never the end of the wake. False when fn threw. */
+  private guard(where: string, fn: () => void): boolean {
+    try {
+      fn();
+      return true;
+    } catch (e) {
+      this.fault(where, e);
+      return false;
+    }
+  }
+
+  private cycle(): void {
+    this.finished = false;
+    this.app.urgent = false;
+    const now = this.ports.clock.now();
+    this.limitTimer = this.ports.clock.at(now + WAKE_LIMIT_MS, () => {
+      this.app.emit("wake-limit");
+      this.finish();
+    });
+    this.runPhase("sense", now, () => this.runPhase("deliver", this.ports.clock.now(), () => this.finish()));
+  }
+
+  /** Runs every duty of a phase due by `now` (plus the sharing window), then calls next(). */
+  private runPhase(phase: Phase, now: number, next: () => void): void {
+    if (this.finished) return;
+    const due = this.duties.filter((d) => d.phase === phase && d.dueAt(this.app) <= now + SHARE_MS);
+    let open = due.length;
+    if (open === 0) return next();
+    for (const d of due) {
+      let called = false;
+      const done = () => {
+        if (called) return;
+        called = true;
+        if (--open === 0 && !this.finished) next();
+      };
+      if (!this.guard(d.name, () => d.run(this.app, done))) done();
+    }
+  }
+
+  private fault(where: string, e: unknown): void {
+    this.app.state.faults++;
+    this.app.emit("fault", { where, error: e instanceof Error ? e.message : String(e) });
+  }
+
+  private save(): void {
+    const bytes = encodeRetained(this.app.state);
+    if (bytes.length <= this.ports.retained.capacity) this.ports.retained.save(bytes);
+    else this.app.emit("retained-overflow", { bytes: bytes.length });
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const { ports, app } = this;
+    ports.clock.cancel(this.limitTimer);
+    const now = ports.clock.now();
+    for (const d of this.duties) this.guard(d.name, () => d.save?.(app));
+    let next = Infinity;
+    for (const d of this.duties) next = Math.min(next, d.dueAt(app));
+    // A duty always reschedules itself; a missing deadline would be a bug, so wake at least daily to recover.
+    if (!(next < Infinity)) next = now + 86_400_000;
+    next = Math.max(next, now + 1000);
+    this.save();
+    if (ports.power.externalPower() && next - now <= LIGHT_SLEEP_MAX_MS) {
+      app.emit("light-sleep", { until: next });
+      ports.clock.at(next, () => this.cycle());
+      return;
+    }
+    app.emit("sleep", { until: next });
+    ports.power.deepSleep(next, ["door", "ignition"]);
+  }
+}

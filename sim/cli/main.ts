@@ -1,0 +1,79 @@
+/**
+ * `tracker` command line (Node): the only part of the simulator that touches files and the process.
+ *   tracker run <trace.json> [--json] [--out DIR]
+ *   tracker nmea <file>
+ *   tracker jt808 decode [hex ...]      (or one frame per line on stdin)
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { decodeReport } from "../core/jt808-report";
+import { nmeaReport } from "../core/nmea-report";
+import { simulate } from "../core/simulation";
+import { formatSummary } from "../core/summary-text";
+import { loadTrace, TraceError } from "../core/trace-loader";
+
+const USAGE = `usage:
+  tracker run <trace.json> [--json] [--out DIR]   replay a trip in the simulator and print its report
+  tracker nmea <file>                             decode a raw GNSS log, one JSON line per epoch
+  tracker jt808 decode [hex ...]                  decode JT/T 808 frames (arguments, or one per line on stdin)`;
+
+function fail(msg: string, code: number): never {
+  process.stderr.write(msg + "\n");
+  process.exit(code);
+}
+
+function read(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    fail(`error: cannot read ${path}: ${(e as Error).message}`, 2);
+  }
+}
+
+function run(args: string[]): void {
+  let json = false;
+  let out: string | undefined;
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--json") json = true;
+    else if (args[i] === "--out") {
+      out = args[++i];
+      if (!out) fail("error: --out needs a directory", 2);
+    } else if (args[i].startsWith("--")) fail(`error: unknown option ${args[i]}\n${USAGE}`, 2);
+    else files.push(args[i]);
+  }
+  const file = files[0];
+  if (!file || files.length > 1) fail(USAGE, 2);
+  let trace;
+  try {
+    trace = loadTrace(read(file).toString("utf8"));
+  } catch (e) {
+    if (e instanceof TraceError) fail(`error: ${e.message}`, 2);
+    throw e;
+  }
+  const result = simulate(trace);
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "summary.json"), JSON.stringify(result.summary, null, 2) + "\n");
+    writeFileSync(join(out, "transcript.txt"), result.transcript.join("\n") + "\n");
+    writeFileSync(join(out, "server.jsonl"), result.serverLog.join("\n") + (result.serverLog.length ? "\n" : ""));
+  }
+  process.stdout.write(json ? JSON.stringify(result.summary) + "\n" : formatSummary(result.summary));
+}
+
+function nmea(args: string[]): void {
+  if (!args[0]) fail(USAGE, 2);
+  for (const line of nmeaReport(new Uint8Array(read(args[0])))) process.stdout.write(line + "\n");
+}
+
+function jt808(args: string[]): void {
+  if (args[0] !== "decode") fail(USAGE, 2);
+  const frames = args.length > 1 ? args.slice(1) : readFileSync(0, "utf8").split(/\r?\n/);
+  for (const f of frames) if (f.trim()) process.stdout.write(decodeReport(f.trim()) + "\n");
+}
+
+const [cmd, ...rest] = process.argv.slice(2);
+if (cmd === "run") run(rest);
+else if (cmd === "nmea") nmea(rest);
+else if (cmd === "jt808") jt808(rest);
+else fail(USAGE, cmd === undefined || cmd === "--help" || cmd === "-h" ? 0 : 2);

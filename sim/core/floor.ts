@@ -1,0 +1,101 @@
+/**
+ * The energy floor of a trace (../shared/reference/POWER.md): the least charge a firmware that boots once per duty
+ * could spend on the same trace, meeting the same duties, with the same power table.
+ *
+ *   floor = T × sleep floor + W × one boot + N_reports × (hot fix + one RAI send in its coverage class)
+ *         + N_samples × one conversion per probe
+ *
+ * Reports follow the configured interval for the motion state the trace implies (moving / stopped / parked, on
+ * battery or truck power), restarting at every ignition edge, plus one per alarm. Reports due while coverage is
+ * `none` need their fix but share one batched send when coverage returns.
+ */
+import type { Config } from "../../firmware/app/config";
+import type { PowerTable } from "./power-table";
+import { joulesToMah } from "./power-table";
+import type { World } from "./world";
+
+export interface Floor {
+  mAh: number;
+  reports: number;
+  samples: number;
+  boots: number;
+  sends: number;
+}
+
+const MOVING_MPS = 1.5;
+
+/** Interval (s) the configuration asks for at trace time t. */
+export function reportInterval(world: World, cfg: Config, t: number, lastAccOff: number): number {
+  const ext = world.externalPower(t);
+  const moving = world.position(t).speed > MOVING_MPS;
+  if (moving) return ext ? cfg.rep_moving_ext_s : cfg.rep_moving_s;
+  const parked = !world.ignitionOn(t) && t - lastAccOff >= cfg.park_after_s;
+  if (parked && !ext) return cfg.rep_parked_s;
+  return ext ? cfg.rep_stop_ext_s : cfg.rep_stopped_s;
+}
+
+/** Report times (s) the configuration requires over the trace. */
+export function requiredReports(world: World, cfg: Config): number[] {
+  const tr = world.trace;
+  const edges = world.edges(tr.ignition, false).map((e) => e.t);
+  const out: number[] = [];
+  let lastAccOff = 0;
+  let t = 0;
+  let e = 0;
+  while (t < tr.duration) {
+    out.push(t);
+    let next = t + reportInterval(world, cfg, t, lastAccOff);
+    while (e < edges.length && edges[e] <= t) e++;
+    if (e < edges.length && edges[e] < next) {
+      next = edges[e];
+      if (!world.ignitionOn(next)) lastAccOff = next;
+    }
+    t = Math.max(next, t + 1);
+  }
+  return out;
+}
+
+export function energyFloor(world: World, cfg: Config, table: PowerTable, alarms: number, shareS = 5): Floor {
+  const tr = world.trace;
+  const probes = tr.device.probes.length;
+  const reports = requiredReports(world, cfg);
+  const samples: number[] = [];
+  for (let t = 0; t < tr.duration; t += cfg.temp_log_s) samples.push(t);
+
+  const times = reports.concat(samples).sort((a, b) => a - b);
+  let boots = 0;
+  let last = -Infinity;
+  for (const t of times) {
+    if (t - last > shareS) boots++;
+    last = t;
+  }
+
+  const sendMah = (ce2: boolean) => joulesToMah(table, table.modem_send_rai_J * (ce2 ? table.modem_ce2_factor : 1));
+  const fixMah = (table.gnss_on_mA * table.gnss_hot_s) / 3600;
+  let sends = 0;
+  let mAh = 0;
+  let waiting = false;
+  for (const t of reports) {
+    mAh += fixMah;
+    const cov = world.nbiot(t);
+    if (cov === "none") {
+      waiting = true;
+      continue;
+    }
+    mAh += sendMah(cov === "poor");
+    sends++;
+  }
+  // Everything held during a gap leaves in one batched send when coverage returns.
+  if (waiting) {
+    mAh += sendMah(false);
+    sends++;
+  }
+  mAh += alarms * (fixMah + sendMah(false));
+  sends += alarms;
+
+  const sleepFloor_mA = table.mcu_sleep_mA + table.modem_psm_mA + table.gnss_backup_mA + table.board_mA;
+  mAh += (sleepFloor_mA * tr.duration) / 3600;
+  mAh += (boots * table.mcu_run_mA * table.mcu_boot_s) / 3600;
+  mAh += (samples.length * probes * table.ds18b20_mA * table.ds18b20_conv_s) / 3600;
+  return { mAh, reports: reports.length + alarms, samples: samples.length, boots, sends };
+}
