@@ -18,6 +18,8 @@ export interface ParserHandlers {
   fix?(fix: GnssFix): void;
   antenna?(status: AntennaStatus): void;
   text?(text: string): void;
+  /** A verified binary frame arrived (its kind tells the receiver model apart). */
+  binary?(kind: BinaryKind, cls: number, id: number): void;
 }
 
 export interface ParserCounters extends FramerCounters {
@@ -111,6 +113,7 @@ export class GnssParser {
   }
 
   private frame(kind: BinaryKind, cls: number, id: number, payload: Uint8Array): void {
+    this.handlers.binary?.(kind, cls, id);
     if (kind !== "casic") return;
     const key = (cls << 8) | id;
     if (key === CASIC_NAV_PV) this.pv = decodePv(payload);

@@ -11,8 +11,8 @@ import { emptyBySystem, formatTod, type FixMode, type GnssFix, type GnssSystem, 
 import { systemForPrn, type Gga, type Gll, type Gsa, type Rmc, type Sentence, type Vtg, type Zda } from "./nmea-sentence";
 
 const DAY = 86400000;
-/** A constellation's GSV view is dropped when it was not refreshed for this many epochs. */
-const VIEW_STALE_EPOCHS = 3;
+/** A constellation's GSV view is dropped when not refreshed for this many epochs (GSV may come every 5th). */
+const VIEW_STALE_EPOCHS = 6;
 
 interface Epoch {
   todMs: number;
