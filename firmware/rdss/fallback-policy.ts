@@ -1,0 +1,127 @@
+/**
+ * When to spend a Beidou short message (a pure function of now, configuration and history; the app asks it once
+ * per wake and drives RdssDriver with the answer). A message costs on the order of 100 NB-IoT sends, so it is the
+ * last resort: only when NB-IoT has failed for rdss_after_s or has no coverage, and only for an undelivered alarm
+ * or a delivered position older than rdss_stale_s; never before the card's interval, never right after the module
+ * saw no beams, and never past the daily energy cap rdss_daily_j. Records sent this way stay in the log until an
+ * NB-IoT ack (the server dedupes by sequence); the ledger remembers them so they do not go twice by short message.
+ */
+import type { Config } from "../app/config";
+import type { TrackRecord } from "../store/track-record";
+import type { CardInfo } from "./card-limits";
+import { encode } from "./compact-codec";
+
+/** The firmware's copy of POWER.md's estimate for one message (beam wait plus a several-watt burst). */
+export const RDSS_MESSAGE_J = 20;
+/** Standby receive while powered (200 mA at 3.3 V), for charging power-on time against the cap. */
+export const RDSS_STANDBY_W = 0.66;
+/** After a try that found no usable beam, wait this long before powering the module again. */
+export const NO_BEAM_RETRY_MS = 15 * 60_000;
+const DAY_MS = 86_400_000;
+const LEDGER_SEQS = 64;
+
+/** Saved across deep sleep with the driver's snapshot. Days are counted on the monotonic clock. */
+export interface RdssLedger {
+  day: number;
+  usedJ: number;
+  sentSeqs: number[]; // sent by short message, not yet acknowledged over NB-IoT (bounded, newest last)
+}
+
+export function newLedger(): RdssLedger {
+  return { day: 0, usedJ: 0, sentSeqs: [] };
+}
+
+export interface PolicyInput {
+  nowMs: number; // monotonic
+  config: Pick<Config, "rdss_after_s" | "rdss_stale_s" | "rdss_daily_j">;
+  nbiot: {
+    coverage: "good" | "poor" | "none";
+    failingSinceMs?: number; // first failed delivery since the last success; undefined = last one succeeded
+  };
+  lastDeliveredPositionMs?: number; // monotonic creation time of the newest position the server has (undefined = none)
+  undelivered: readonly TrackRecord[]; // the record log's unacknowledged records, oldest first
+  card?: CardInfo; // from the driver's snapshot; undefined = never read
+  nextSendMs?: number; // from the driver's snapshot
+  beams?: { usable: number; atMs: number }; // the last beam report, if any
+  ledger: RdssLedger;
+}
+
+export type PolicyReason =
+  | "nbiot-ok" // NB-IoT works or has not failed long enough
+  | "nothing-due" // no undelivered alarm and the last position is fresh
+  | "interval" // the card's interval has not passed
+  | "no-beams" // the module saw no usable beam recently
+  | "energy-cap" // today's short-message energy is spent
+  | "no-record"; // nothing left that was not already sent by short message
+
+export type PolicyDecision =
+  | { action: "wait"; reason: PolicyReason; retryAtMs?: number }
+  | { action: "read-card" } // power the module to learn the card's interval and size, then ask again
+  | { action: "send"; records: TrackRecord[]; bytes: Uint8Array };
+
+function isAlarm(r: TrackRecord): boolean {
+  return r.kind === "alarm" || (r.detail !== undefined && r.detail.code !== undefined);
+}
+
+/** The ledger rolled to today's day (pure). */
+export function ledgerToday(l: RdssLedger, nowMs: number): RdssLedger {
+  const day = Math.floor(nowMs / DAY_MS);
+  return day === l.day ? l : { day, usedJ: 0, sentSeqs: l.sentSeqs };
+}
+
+export function decide(i: PolicyInput): PolicyDecision {
+  const { nowMs, config } = i;
+  const failedLong = i.nbiot.failingSinceMs !== undefined && nowMs - i.nbiot.failingSinceMs >= config.rdss_after_s * 1000;
+  if (i.nbiot.coverage !== "none" && !failedLong) return { action: "wait", reason: "nbiot-ok" };
+
+  const sent = i.ledger.sentSeqs;
+  const fresh = i.undelivered.filter((r) => sent.indexOf(r.seq) < 0);
+  const alarms = fresh.filter(isAlarm);
+  const stale =
+    i.lastDeliveredPositionMs === undefined || nowMs - i.lastDeliveredPositionMs >= config.rdss_stale_s * 1000;
+  if (alarms.length === 0 && !stale) {
+    return { action: "wait", reason: "nothing-due", retryAtMs: i.lastDeliveredPositionMs! + config.rdss_stale_s * 1000 };
+  }
+  if (i.nextSendMs !== undefined && nowMs < i.nextSendMs) return { action: "wait", reason: "interval", retryAtMs: i.nextSendMs };
+  if (i.beams && i.beams.usable === 0 && nowMs - i.beams.atMs < NO_BEAM_RETRY_MS) {
+    return { action: "wait", reason: "no-beams", retryAtMs: i.beams.atMs + NO_BEAM_RETRY_MS };
+  }
+  const ledger = ledgerToday(i.ledger, nowMs);
+  if (ledger.usedJ + RDSS_MESSAGE_J > config.rdss_daily_j) {
+    return { action: "wait", reason: "energy-cap", retryAtMs: (ledger.day + 1) * DAY_MS };
+  }
+  if (!i.card) return { action: "read-card" };
+
+  const chosen = order(fresh, alarms);
+  if (chosen.length === 0) return { action: "wait", reason: "no-record" };
+  const { bytes, count } = encode(chosen, i.card.capacityBits);
+  if (count === 0) return { action: "wait", reason: "no-record" };
+  return { action: "send", records: chosen.slice(0, count), bytes };
+}
+
+/** Alarms oldest first (none skipped), then the newest record with a position, then the rest newest first. */
+function order(fresh: readonly TrackRecord[], alarms: readonly TrackRecord[]): TrackRecord[] {
+  const out = alarms.slice().sort((a, b) => a.seq - b.seq);
+  const rest = fresh.filter((r) => !isAlarm(r)).sort((a, b) => b.seq - a.seq);
+  const withFix = rest.findIndex((r) => r.fix !== undefined);
+  if (withFix > 0) rest.unshift(rest.splice(withFix, 1)[0]);
+  return out.concat(rest);
+}
+
+/** The ledger after a message went out carrying these records (pure). */
+export function noteSent(l: RdssLedger, nowMs: number, records: readonly TrackRecord[]): RdssLedger {
+  const t = ledgerToday(l, nowMs);
+  const seqs = t.sentSeqs.concat(records.map((r) => r.seq));
+  return { day: t.day, usedJ: t.usedJ + RDSS_MESSAGE_J, sentSeqs: seqs.slice(Math.max(0, seqs.length - LEDGER_SEQS)) };
+}
+
+/** Charges standby time (module powered for `poweredMs`) against the day's cap (pure). */
+export function noteStandby(l: RdssLedger, nowMs: number, poweredMs: number): RdssLedger {
+  const t = ledgerToday(l, nowMs);
+  return { day: t.day, usedJ: t.usedJ + (RDSS_STANDBY_W * Math.max(0, poweredMs)) / 1000, sentSeqs: t.sentSeqs };
+}
+
+/** Forgets records the server acknowledged over NB-IoT (pure). */
+export function noteAcked(l: RdssLedger, ackedSeqs: readonly number[]): RdssLedger {
+  return { day: l.day, usedJ: l.usedJ, sentSeqs: l.sentSeqs.filter((s) => ackedSeqs.indexOf(s) < 0) };
+}
