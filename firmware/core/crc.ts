@@ -25,19 +25,22 @@ export function crc8Sensirion(bytes: Uint8Array, start = 0, end = bytes.length):
   return crc;
 }
 
-let table32: Uint32Array | undefined;
+function makeTable32(): Uint32Array {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+}
+
+/** Read-only after construction; the same on every wake, so it is not state. */
+const TABLE32 = makeTable32();
 
 /** CRC-32 (IEEE 802.3, reflected, as zlib). */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  if (!table32) {
-    table32 = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table32[n] = c >>> 0;
-    }
-  }
   let crc = 0xffffffff;
-  for (let i = start; i < end; i++) crc = table32[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  for (let i = start; i < end; i++) crc = TABLE32[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }

@@ -16,9 +16,11 @@ import type { SimUart } from "./uart";
 import type { World } from "./world";
 
 export interface CuttableFlash extends RecordFlash {
-  /** Makes the next write/erase stop part-way and throw (a power cut during the operation). */
-  armCut?(rng: Rng): void;
-  disarmCut?(): void;
+  /** Makes the flash operation that reaches `afterBytes` more bytes stop part-way and throw (a cut mid-write). */
+  armCut?(afterBytes: number, rng: Rng): void;
+  disarm?(): void;
+  /** Supply back after a cut. */
+  powerOn?(): void;
 }
 export interface WipeableRetained extends Retained {
   wipe(): void;
@@ -137,22 +139,27 @@ export class DeviceRunner {
     const { meter, sched } = this.p;
     const table = meter.table;
     this.gen++;
+    const gen = this.gen;
     this.awake = true;
     this.cause = cause;
     this.wakeStart = sched.now;
     this.pendingTimers = 0;
     this.edgeFns = { door: undefined, ignition: undefined };
-    meter.addMah("mcu", (table.mcu_run_mA * table.mcu_boot_s) / 3600);
-    meter.set("mcu", "awake", table.mcu_idle_mA);
-    const ports = this.ports(this.gen);
-    this.dispatch(() => this.p.boot(ports));
+    // The ROM bootloader and the VM start take mcu_boot_s; edges meanwhile only change the levels read at boot.
+    meter.set("mcu", "boot", table.mcu_run_mA);
+    sched.at(sched.now + table.mcu_boot_s * 1000, () => {
+      if (gen !== this.gen || !this.awake) return;
+      meter.set("mcu", "awake", table.mcu_idle_mA);
+      const ports = this.ports(gen);
+      this.dispatch(() => this.p.boot(ports));
+    });
   }
 
   /** Runs one firmware callback: CPU charge, crash and power-cut handling, the stuck-wake watchdog. */
   private dispatch(fn: () => void, bytes = 0): void {
     const gen = this.gen;
     this.cpu(bytes);
-    if (this.cutPending) this.p.flash.armCut?.(this.p.rng);
+    if (this.cutPending) this.p.flash.armCut?.(this.p.rng.int(0, 512), this.p.rng);
     try {
       fn();
     } catch (e) {
@@ -165,7 +172,7 @@ export class DeviceRunner {
       }
     }
     if (this.cutPending) {
-      this.p.flash.disarmCut?.();
+      this.p.flash.disarm?.();
       this.cutPending = false;
       this.cutNow(this.cutFor);
       return;
@@ -193,7 +200,7 @@ export class DeviceRunner {
 
   private sleep(deadline: number, wakeOn: readonly WakeSource[], cause: WakeCause = "timer"): void {
     const { sched, meter } = this.p;
-    this.wakes.push({ t: this.wakeStart, cause: this.cause, ms: sched.now - this.wakeStart + meter.table.mcu_boot_s * 1000 });
+    this.wakes.push({ t: this.wakeStart, cause: this.cause, ms: sched.now - this.wakeStart });
     this.awake = false;
     this.gen++;
     for (const u of this.uarts()) u.unbind();
@@ -232,6 +239,7 @@ export class DeviceRunner {
     this.p.onLog?.(sched.now, "warn", `power-cut for_ms=${forMs}`);
     sched.at(sched.now + Math.max(forMs, 1), () => {
       this.off = false;
+      this.p.flash.powerOn?.();
       if (sched.now < this.endAt) this.bootNow("power-on");
       else meter.set("mcu", "sleep", meter.table.mcu_sleep_mA);
     });
