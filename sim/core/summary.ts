@@ -1,0 +1,48 @@
+/** The report of one simulated trip: the JSON object `tracker run --json` prints (field names are an interface). */
+import type { Component } from "./power-meter";
+
+export interface ProbeStats {
+  name: string;
+  min_c: number | null;
+  max_c: number | null;
+  mean_c: number | null;
+  mkt_c: number | null;
+  out_of_band_s: number;
+}
+
+export interface Summary {
+  trace: string;
+  duration_s: number;
+  wakes: number;
+  awake_s: number;
+  energy_mAh: number; // everything the device drew
+  battery_mAh: number; // the part drawn from the battery (truck power excluded)
+  avg_current_uA: number; // battery charge / duration
+  floor_mAh: number;
+  floor_ratio: number;
+  battery_life_days: number | null; // null when the battery was not drawn (truck power throughout)
+  by_component: Record<Component, number>;
+  fixes: number;
+  fix_failures: number;
+  hot_start_share: number;
+  gnss_mAh: number;
+  uplinks: number;
+  modem_mAh: number;
+  modem_resets: number;
+  records_created: number;
+  records_delivered: number;
+  records_lost: number;
+  duplicates: number;
+  alarms_raised: number;
+  alarms_delivered: number;
+  max_alarm_latency_s: number;
+  temp_records: number;
+  max_temp_gap_s: number;
+  rdss_messages: number;
+  rdss_mAh: number;
+  power_cuts: number;
+  crashes: number;
+  watchdog_resets: number;
+  firmware_faults: number;
+  probes: ProbeStats[];
+}
