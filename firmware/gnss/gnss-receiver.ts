@@ -90,7 +90,8 @@ const WAKE_MS = 200;
 const QUIET_MS = 150;
 const POWER_CYCLE_MS = 100;
 const PCAS12_MAX_S = 65535;
-const LISTEN_MS = 2500;
+/** Longer than the GSV period we configure (every 5th epoch), so a resumed search has heard the sky. */
+const LISTEN_MS = 6000;
 
 export class GnssReceiver {
   private st: ReceiverState = "off";
