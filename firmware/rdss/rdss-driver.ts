@@ -17,15 +17,8 @@ import { ascii } from "../core/bytes";
 import { emit } from "../core/events";
 import { cardFromSentence, type CardInfo } from "./card-limits";
 import { RdssLineFramer } from "./line-framer";
-import {
-  encodeSentence,
-  feedbackReason,
-  newSentenceCounters,
-  parseSentence,
-  type FeedbackReason,
-  type RdssSentence,
-  type RdssVersion,
-} from "./sentences";
+import { feedbackReason, type FeedbackReason } from "./feedback";
+import { encodeSentence, newSentenceCounters, parseSentence, type RdssSentence, type RdssVersion } from "./sentences";
 
 export type RdssState = "off" | "booting" | "reading-card" | "watching" | "sending";
 
