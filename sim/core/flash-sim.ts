@@ -22,6 +22,7 @@ export class SimFlash implements RecordFlash {
   readonly data: Uint8Array;
   readonly erasesPerPage: Uint32Array;
   bytesWritten = 0;
+  bytesRead = 0;
   writes = 0;
   cuts = 0;
   private budget = -1;
@@ -76,6 +77,7 @@ export class SimFlash implements RecordFlash {
   read(offset: number, length: number): Uint8Array {
     if (this.dead) throw new PowerCutError("dead");
     this.check(offset, length);
+    this.bytesRead += length;
     return this.data.slice(offset, offset + length);
   }
 
