@@ -15,7 +15,8 @@ import type { Clock, Log, Serial } from "../../hal/ports";
 import type { GnssFix } from "./gnss-fix";
 import { satsWithSignal } from "./gnss-fix";
 import { GnssParser, type AntennaStatus, type ParserCounters } from "./gnss-parser";
-import { acceptable, startKind, type AcceptConfig, type FailReason, type StartKind } from "./fix-policy";
+import { acceptable, startKind, type FailReason } from "./fix-policy";
+import type { GnssEvent, GnssSnapshot, ReceiverState, SearchRequest } from "./gnss-snapshot";
 import {
   casic,
   casicRestart,
@@ -33,46 +34,7 @@ import {
   type RestartKind,
 } from "./receiver-commands";
 
-export type GnssEvent =
-  | { type: "gnss-fix"; fix: GnssFix; ttfMs: number; start: StartKind }
-  | { type: "gnss-fail"; reason: FailReason; ttfMs: number }
-  | { type: "gnss-time"; utcMs: number }
-  | { type: "gnss-antenna"; status: AntennaStatus };
-
-export type GnssPower = "off" | "on" | "standby" | "backup";
-export type ReceiverState = "off" | "booting" | "searching" | "tracking" | "resting";
-
-export interface SearchRequest {
-  capMs: number;
-  abortMs: number;
-  accept: AcceptConfig;
-  /** The start kind the policy expects; judged from the snapshot when absent. */
-  start?: StartKind;
-}
-
-export interface RunningSearch {
-  startedAt: number;
-  start: StartKind;
-  capAt: number;
-  abortAt: number;
-  accept: AcceptConfig;
-  good: number; // consecutive acceptable epochs so far
-  timeSent: boolean;
-  abortChecked: boolean;
-}
-
-/** Small JSON the app keeps across deep sleep. */
-export interface GnssSnapshot {
-  model?: ReceiverModel;
-  power: GnssPower;
-  /** The receiver leaves standby/backup by itself at this time. */
-  wakeAt?: number;
-  lastFixAt?: number;
-  /** V_BAT backup was lost (power cut) since the last fix. */
-  backupLost: boolean;
-  antenna?: AntennaStatus;
-  search?: RunningSearch;
-}
+export type { GnssEvent, GnssPower, GnssSnapshot, ReceiverState, RunningSearch, SearchRequest } from "./gnss-snapshot";
 
 export interface GnssReceiverOptions {
   serial: Serial;
