@@ -228,7 +228,8 @@ export class UplinkSession {
         this.counters.unknownAcks++;
         return;
       }
-      if (a.result === 1) return; // platform-side failure: the retransmission timer tries again
+      // a failure on data is the platform's trouble: the retransmission timer tries again; on auth it is a no
+      if (a.result === 1 && m.kind !== "auth") return;
       for (const p of m.packets) if (p.serial === a.replySerial) p.acked = true;
       if (a.result !== 0 && a.result !== 4) this.complete(m, a.result);
       else if (m.packets.every((p) => p.acked)) this.complete(m, 0);

@@ -59,6 +59,8 @@ export class LoopLink implements DatagramLink {
   finished = false;
   session!: UplinkSession;
   drop: (n: number, bytes: Uint8Array) => boolean = () => false;
+  /** Loses the server's answer to the n-th uplink (the server did receive it). */
+  dropReply: (n: number) => boolean = () => false;
   constructor(
     private readonly clock: FakeClock,
     private readonly server: DatagramServer | undefined,
@@ -79,6 +81,7 @@ export class LoopLink implements DatagramLink {
       this.session.onSent(id);
       if (this.drop(n, bytes) || !this.server) return;
       const replies = this.server.receive(bytes, this.clock.now());
+      if (this.dropReply(n)) return;
       this.clock.at(this.clock.now() + this.rttMs, () => {
         for (const r of replies) this.session.onRx(r);
       });
