@@ -124,7 +124,6 @@ export class NbLink extends LinkBase {
         edrx: p.edrx === true,
       }),
       ...(this.facts.imei ? [] : m.identify),
-      m.signal,
       m.queryRegistration,
     ];
     this.script(steps, (ok) => (ok ? this.awaitRegistration(true) : this.stageFailed("configure")));
@@ -144,7 +143,13 @@ export class NbLink extends LinkBase {
     });
   }
 
+  /** Registered: the signal figures mean something now, and the report wants them. */
   private open(): void {
+    this.st = "opening";
+    this.script([this.model!.signal], () => this.openSocket());
+  }
+
+  private openSocket(): void {
     if (this.socket !== undefined) return this.up();
     const m = this.model!;
     this.st = "opening";
@@ -227,7 +232,7 @@ export class NbLink extends LinkBase {
             this.queue.unshift(d);
             this.socket = undefined;
             this.st = "ready";
-            return this.open();
+            return this.openSocket();
           }
           return this.sendFailed("rejected", false);
         }

@@ -89,10 +89,11 @@ export function parseCesq(lines: readonly string[]): Signal {
 export function parseNuestats(lines: readonly string[]): Signal {
   const out: Signal = {};
   for (const l of lines) {
+    // -32768 and ECL 255 are what the firmware prints while it has no cell.
     const sp = /^"?Signal power"?[:,](-?\d+)$/.exec(l);
-    if (sp) out.rssi = dbmToCsq(Number(sp[1]) / 10);
-    const ecl = /^"?ECL"?[:,](\d)$/.exec(l);
-    if (ecl) out.coverage = Math.min(2, Number(ecl[1]));
+    if (sp && Number(sp[1]) > -1500) out.rssi = dbmToCsq(Number(sp[1]) / 10);
+    const ecl = /^"?ECL"?[:,](\d+)$/.exec(l);
+    if (ecl && Number(ecl[1]) <= 2) out.coverage = Number(ecl[1]);
   }
   return out;
 }
