@@ -2,7 +2,7 @@
  * The simulated fleet platform, behaving like Traccar: 0x8001 to 0x0200/0x0704/0x0002/0x0102/0x0001, 0x8100 with
  * an auth code to 0x0100. It keeps every record it received (deduped by the vendor item's record sequence, with
  * the time of first delivery), sends the trace's queued downlinks right after the device's next uplink (again on
- * later uplinks until the device answers, at most 3 times), and keeps a transcript of decoded messages.
+ * uplinks a minute or more later until the device answers, at most 3 times), and keeps a transcript.
  */
 import { fromHex } from "../../firmware/core/bytes";
 import { encodeFrame, parseFrame, splitFrames } from "../../firmware/protocol/frame";
@@ -49,10 +49,13 @@ interface PendingDownlink {
   d: Downlink;
   serial?: number;
   deliveries: number;
+  lastAtMs: number;
   answered: boolean;
 }
 
 const MAX_DELIVERIES = 3;
+/** The device's answers are uplinks too: a downlink is sent again only on a later contact. */
+const REDELIVER_AFTER_MS = 60_000;
 
 export class FleetServer implements DatagramServer {
   readonly counters = {
@@ -77,7 +80,7 @@ export class FleetServer implements DatagramServer {
   }
 
   queueDownlink(d: Downlink): void {
-    this.pending.push({ d, deliveries: 0, answered: false });
+    this.pending.push({ d, deliveries: 0, lastAtMs: -Infinity, answered: false });
   }
 
   /** Every record received, in sequence order. */
@@ -211,6 +214,7 @@ export class FleetServer implements DatagramServer {
   private deliverDownlinks(atMs: number, out: Uint8Array[]): void {
     for (const p of this.pending) {
       if (p.answered || p.deliveries >= MAX_DELIVERIES || p.d.t * 1000 > atMs) continue;
+      if (atMs - p.lastAtMs < REDELIVER_AFTER_MS) continue;
       const f = this.downlinkFrame(p.d);
       if (!f) {
         p.answered = true; // nothing sendable (bad raw hex): never retried
@@ -218,6 +222,7 @@ export class FleetServer implements DatagramServer {
       }
       p.serial = f.serial;
       p.deliveries++;
+      p.lastAtMs = atMs;
       if (p.d.message === "raw") p.answered = true; // unknown expectations: sent once
       this.counters.downlinksSent++;
       out.push(f.bytes);
