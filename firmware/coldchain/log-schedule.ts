@@ -1,0 +1,79 @@
+/**
+ * When the next temperature record is due. Pure functions of a small state, the configuration and the time.
+ *
+ * Normal: every temp_log_s (GSP transport rule: at most 300 s; storage allows 1800 s).
+ * During an excursion (any band pending, raised or clearing — a value outside its band, even before the alarm
+ * delay has run): every f = min(temp_fast_s, temp_log_s), so the evidence around the alarm is dense.
+ * After it clears, a staircase back down, in the manner of battery loggers that report "every 10 min for 1 h,
+ * then hourly for 5 h" after an excursion (Controlant and similar):
+ *   0 ≤ e < F        : f                         (F = temp_fast_for_s, e = time since the excursion ended)
+ *   k·F ≤ e < (k+1)·F: min(temp_log_s, f·2^k)    (k = 1, 2, …)
+ *   With the defaults (f 60 s, F 1 h, temp_log_s 300 s): 60 s for 1 h, 120 s for 1 h, 240 s for 1 h, then 300 s.
+ *   F = 0 returns straight to temp_log_s.
+ * A new excursion during the decay restarts at f. The gap after a record is the shorter of the interval in force
+ * at that record and the one in force now, so an excursion that starts mid-gap brings the next record forward.
+ */
+import type { Millis } from "../../hal/ports";
+
+export interface LogConfig {
+  temp_log_s: number;
+  temp_fast_s: number;
+  temp_fast_for_s: number;
+}
+
+export interface LogState {
+  last?: Millis; // time of the last temperature record
+  excursion: boolean;
+  clearedAt?: Millis; // end of the last excursion
+}
+
+export function emptyLogState(): LogState {
+  return { excursion: false };
+}
+
+/** Notes whether an excursion is in progress at t (call after each alarm-engine step). */
+export function logObserve(s: LogState, t: Millis, excursion: boolean): LogState {
+  if (excursion) return { last: s.last, excursion: true };
+  if (s.excursion) return { last: s.last, excursion: false, clearedAt: t };
+  return s;
+}
+
+/** Notes that a temperature record was written at t. */
+export function logRecorded(s: LogState, t: Millis): LogState {
+  const out: LogState = { last: t, excursion: s.excursion };
+  if (s.clearedAt !== undefined) out.clearedAt = s.clearedAt;
+  return out;
+}
+
+/** The record interval in force at t, in seconds. */
+export function logInterval(s: LogState, cfg: LogConfig, t: Millis): number {
+  const fast = Math.min(cfg.temp_fast_s, cfg.temp_log_s);
+  if (s.excursion) return fast;
+  if (s.clearedAt === undefined || t < s.clearedAt) return cfg.temp_log_s;
+  const F = cfg.temp_fast_for_s * 1000;
+  if (F <= 0) return cfg.temp_log_s;
+  const k = Math.floor((t - s.clearedAt) / F);
+  // 2^k overflows nothing: past the cap the answer is temp_log_s anyway.
+  return k >= 31 ? cfg.temp_log_s : Math.min(cfg.temp_log_s, fast * 2 ** k);
+}
+
+/** When the next temperature record is due: never before `now`, and now when none was written yet. */
+export function nextRecordAt(s: LogState, cfg: LogConfig, now: Millis): Millis {
+  if (s.last === undefined) return now;
+  const gap = Math.min(logInterval(s, cfg, s.last), logInterval(s, cfg, now)) * 1000;
+  return Math.max(now, s.last + gap);
+}
+
+/** The staircase after an excursion as [seconds after it cleared, interval s] steps, for reports and checks. */
+export function decaySteps(cfg: LogConfig): [number, number][] {
+  const s: LogState = { excursion: false, clearedAt: 0 };
+  const out: [number, number][] = [];
+  const F = cfg.temp_fast_for_s;
+  for (let k = 0; k < 32; k++) {
+    const at = k * F;
+    const iv = logInterval(s, cfg, at * 1000);
+    if (out.length === 0 || out[out.length - 1][1] !== iv) out.push([at, iv]);
+    if (iv >= cfg.temp_log_s || F === 0) break;
+  }
+  return out;
+}
