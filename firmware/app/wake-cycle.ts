@@ -77,7 +77,8 @@ export class WakeCycle {
       this.app.emit("wake-limit");
       this.finish();
     });
-    this.runPhase("sense", now, () => this.runPhase("deliver", this.ports.clock.now(), () => this.finish()));
+    const at = () => this.ports.clock.now();
+    this.runPhase("sense", now, () => this.runPhase("deliver", at(), () => this.runPhase("fallback", at(), () => this.finish())));
   }
 
   /** Runs every duty of a phase due by `now` (plus the sharing window), then calls next(). */
