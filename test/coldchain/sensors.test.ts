@@ -207,6 +207,49 @@ describe("ProbeReader on the simulated bus", () => {
     expect(got[1].unknown).toEqual([]);
   });
 
+  it("takes a new probe that appeared where a bound one vanished as its replacement", () => {
+    const s = rig();
+    const reader = s.make({ bind: { rear: "28aabbccddeeff00" }, unknown: [], rescan: false });
+    reader.start();
+    s.sched.run(5000);
+    expect(s.got[0].info.rebound).toEqual(["rear"]);
+    expect(s.got[0].info.unknown).toEqual([]);
+    expect(s.got[0].faults).toEqual([null, null]);
+    expect(s.got[0].temps[1]).toBeCloseTo(-18, 0);
+  });
+
+  it("puts a probe set to 9 bits back to 12 bits", () => {
+    const s = rig();
+    const reader = s.make();
+    reader.start();
+    s.sched.run(5000);
+    // Someone else's tool left the front probe at 9 bits (config 0x1F): readings come in 0.5 °C steps.
+    s.ow.reset();
+    s.ow.write(Uint8Array.of(0x55, ...s.ow.devices[0].rom, 0x4e, 0x4b, 0x46, 0x1f));
+    reader.start();
+    s.sched.run(10_000);
+    expect(reader.bus!.counters.resolutionFixed).toBe(1);
+    expect(s.ow.devices[0].scratch[4]).toBe(0x7f);
+    expect((s.got[1].temps[0]! * 2) % 1).toBe(0);
+  });
+
+  it("the same seed gives the same readings", () => {
+    const read = (seed: number) => {
+      const r = simRig({}, seed);
+      const ow = new SimOneWire({ sched: r.sched, world: r.world, meter: r.meter, rng: r.rng, probes: r.probes });
+      const out: (number | null)[] = [];
+      const reader = new ProbeReader({ oneWire: ow, clock: r.clock, names: r.probes, onResult: (t) => out.push(...t) });
+      for (let k = 0; k < 20; k++) {
+        r.sched.run(k * 60_000);
+        reader.start();
+        r.sched.run(k * 60_000 + 2000);
+      }
+      return out;
+    };
+    expect(read(3)).toEqual(read(3));
+    expect(read(3)).not.toEqual(read(4));
+  });
+
   it("reads an SHT4x for a probe named sht…", () => {
     const s = rig({
       device: { ...simRig().trace.device, probes: ["front", "sht1"] },
