@@ -88,10 +88,14 @@ export class ProbeReader {
   bind(name: string, rom: string): boolean {
     const b = fromHex(rom);
     if (!b || b.length !== 8 || this.names.indexOf(name) < 0 || isShtName(name)) return false;
-    const hex = romHex(b);
-    for (const n of Object.keys(this.state.bind)) if (this.state.bind[n] === hex) delete this.state.bind[n];
-    this.state.bind[name] = hex;
+    this.assign(name, romHex(b));
     return true;
+  }
+
+  /** One ROM, one name: a ROM taken by a name leaves whichever name (maybe no longer configured) held it. */
+  private assign(name: string, rom: string): void {
+    for (const n of Object.keys(this.state.bind)) if (this.state.bind[n] === rom) delete this.state.bind[n];
+    this.state.bind[name] = rom;
   }
 
   /** Starts one reading of every probe; false when one is already under way. */
@@ -160,10 +164,10 @@ export class ProbeReader {
     for (const i of unbound) {
       const rom = fresh.shift();
       if (rom === undefined) break;
-      this.state.bind[this.names[i]] = rom;
+      this.assign(this.names[i], rom);
     }
     if (missing.length === 1 && fresh.length === 1) {
-      this.state.bind[this.names[missing[0]]] = fresh.shift()!;
+      this.assign(this.names[missing[0]], fresh.shift()!);
       this.info.rebound.push(this.names[missing[0]]);
     }
     if (missing.length > 0) this.state.rescan = true;
