@@ -6,7 +6,11 @@
  *   sending (`$CCTXA` / `$CCTCQ` written, waiting for `$BDFKI`).
  * Inputs: powerOn(), send(payload), powerOff(), lines from the module, the one armed deadline.
  * Outputs (onEvent): rdss-card(card) | rdss-beams(usable) | rdss-sent(bytes) | rdss-failed(reason, retryAtMs) |
- *   rdss-text(from, text); structured log lines (core/events) of the same names.
+ *   rdss-text(from, text); structured log lines (core/events) of the same names, except that a message the
+ *   module sent is logged as `rdss-tx` (the app logs `rdss-sent` with the records it carried: one line each).
+ *
+ * Version "auto" (the board does not say which module is fitted) asks for the card in both dialects; the answer
+ * (`$BDICI` or `$BDICP`) fixes the version, which the card in the snapshot then remembers.
  *
  * The card's service interval is the system's rule: the driver never transmits before snapshot().nextSendMs,
  * which survives deep sleep through snapshot()/restore. A payload that cannot go (no card, no beams, interval,
@@ -61,7 +65,7 @@ export interface RdssDriverOptions {
   serial: Serial;
   clock: Clock;
   log: Log;
-  version: RdssVersion;
+  version: RdssVersion | "auto";
   dest: string; // rdss_dest
   state?: RdssSnapshot;
   capacityCapBits?: number;
@@ -106,9 +110,11 @@ export class RdssDriver {
   private payload: Uint8Array | undefined;
   private beams = 0;
   private tries = 0;
+  private ver: RdssVersion | undefined; // undefined until a card answer tells ("auto")
 
   constructor(private readonly o: RdssDriverOptions) {
     this.snap = { ...(o.state ?? {}) };
+    this.ver = o.version === "auto" ? this.snap.card?.version : o.version;
     this.framer = new RdssLineFramer((line) => this.line(line));
     o.serial.onReceive((chunk) => this.framer.push(chunk));
   }
@@ -118,6 +124,10 @@ export class RdssDriver {
   }
   get usableBeams(): number {
     return this.beams;
+  }
+  /** The module's protocol version, once known. */
+  get version(): RdssVersion | undefined {
+    return this.ver;
   }
   get framing() {
     return this.framer.counters;
@@ -170,7 +180,8 @@ export class RdssDriver {
       return;
     }
     this.tries++;
-    this.write({ type: this.o.version === "2.1" ? "CCICA" : "CCICR" });
+    if (this.ver !== "4.0") this.write({ type: "CCICA" });
+    if (this.ver !== "2.1") this.write({ type: "CCICR" });
     this.enter("reading-card", this.o.clock.now() + RDSS_TIMING.cardTimeoutMs, () => this.askCard());
   }
 
@@ -198,7 +209,10 @@ export class RdssDriver {
 
   private cardInfo(s: RdssSentence): void {
     if (this.st !== "reading-card") return;
-    const card = cardFromSentence(s, this.o.version, this.o.capacityCapBits);
+    const version: RdssVersion = s.type === "BDICI" ? "2.1" : "4.0";
+    if (this.ver !== undefined && this.ver !== version) return;
+    this.ver = version;
+    const card = cardFromSentence(s, version, this.o.capacityCapBits);
     if (!card) {
       this.drop("no-card");
       this.powerOff();
@@ -209,7 +223,7 @@ export class RdssDriver {
     emit(this.o.log, "rdss-card", { id: card.id, interval: card.intervalS, level: card.level, bits: card.capacityBits });
     this.o.onEvent({ type: "rdss-card", card });
     // 2.1 modules report beams only when asked; 4.0 modules print `$BDPWI` every second on their own.
-    if (this.o.version === "2.1") this.write({ type: "CCRMO", target: "BSI", mode: 2, periodS: 1 });
+    if (version === "2.1") this.write({ type: "CCRMO", target: "BSI", mode: 2, periodS: 1 });
     this.watch();
   }
 
@@ -241,7 +255,7 @@ export class RdssDriver {
       return;
     }
     this.write(
-      this.o.version === "2.1"
+      this.ver === "2.1"
         ? { type: "CCTXA", dest: this.o.dest, kind: 1, code: 1, data: payload }
         : { type: "CCTCQ", dest: this.o.dest, freqPoint: 2, ack: 1, code: 2, data: payload, repeat: 0 },
     );
@@ -264,7 +278,7 @@ export class RdssDriver {
       this.snap.lastSendMs = now;
       this.snap.nextSendMs = now + Math.max(interval, s.waitS * 1000);
       this.counters.sent++;
-      emit(this.o.log, "rdss-sent", { bytes, dest: this.o.dest });
+      emit(this.o.log, "rdss-tx", { bytes, dest: this.o.dest });
       this.o.onEvent({ type: "rdss-sent", bytes, atMs: now });
       return;
     }

@@ -74,9 +74,9 @@ function rig(o: RigOptions) {
   const lines: string[] = [];
   const log: Log = { log: (_level, msg) => lines.push(msg) };
   const events: RdssEvent[] = [];
-  const driver = (state?: RdssSnapshot) => {
+  const driver = (state?: RdssSnapshot, version: RdssVersion | "auto" = o.version) => {
     events.length = 0;
-    return new RdssDriver({ serial: uart.bind(() => true), clock, log, version: o.version, dest: "0247718", state, onEvent: (e) => events.push(e) });
+    return new RdssDriver({ serial: uart.bind(() => true), clock, log, version, dest: "0247718", state, onEvent: (e) => events.push(e) });
   };
   return { sched, meter, sim, uart, centre, events, lines, driver };
 }
@@ -104,7 +104,8 @@ describe.each(["2.1", "4.0"] as const)("driver with a %s module", (version) => {
     expect(r.centre.length).toBe(1);
     expect(r.centre[0].msg.error).toBeUndefined();
     expect(r.centre[0].msg.records.map((x) => x.seq)).toEqual(recs.slice(0, count).map((x) => x.seq));
-    expect(r.lines.some((l) => l.startsWith("rdss-sent "))).toBe(true);
+    expect(r.lines.some((l) => l.startsWith("rdss-tx "))).toBe(true);
+    expect(r.lines.some((l) => l.startsWith("rdss-sent "))).toBe(false); // the app's line, one per message
 
     const snap = d.snapshot();
     expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
@@ -185,6 +186,28 @@ describe.each(["2.1", "4.0"] as const)("driver with a %s module", (version) => {
     expect(d.state).toBe("off");
     expect(r.meter.state("rdss")).toBe("off");
     expect(r.sim.counters.sent).toBe(0);
+  });
+
+  it("learns the module's version from its card answer when told \"auto\", and keeps it in the snapshot", () => {
+    const r = rig({ version });
+    const d = r.driver(undefined, "auto");
+    expect(d.version).toBeUndefined();
+    d.send(encode([alarm(1)], 628).bytes);
+    r.sched.run(30_000);
+    expect(d.version).toBe(version);
+    expect(d.snapshot().card?.version).toBe(version);
+    expect(of(r.events, "rdss-sent").length).toBe(1);
+    expect(r.centre.map((c) => c.msg.records[0].seq)).toEqual([1]);
+    expect(r.sim.counters.badLines).toBe(1); // the other dialect's card query, once
+    // The next wake asks in its own dialect only.
+    d.powerOff();
+    const again = r.driver(d.snapshot(), "auto");
+    expect(again.version).toBe(version);
+    again.powerOn();
+    r.sched.run(40_000);
+    expect(of(r.events, "rdss-card").length).toBe(1);
+    expect(r.sim.counters.badLines).toBe(1);
+    again.powerOff();
   });
 
   it("hands a text command from the centre to the app, which validates it like 0x8103", () => {
