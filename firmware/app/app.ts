@@ -12,8 +12,12 @@ import type { Config } from "./config";
 export class App {
   /** Set when something recorded in this wake must reach the platform now (an alarm). */
   urgent = false;
-  /** Records appended in this wake. */
-  created = 0;
+  /** Records appended in this wake, in order (the uplink sends them live, ahead of the backlog). */
+  readonly fresh: TrackRecord[] = [];
+  /** Duties that have run in this cycle (a duty due again right after running would loop). */
+  readonly ran = new Set<string>();
+  /** A platform command asked for a reboot once this wake is done. */
+  restartRequested = false;
 
   constructor(
     readonly ports: Ports,
@@ -54,10 +58,11 @@ export class App {
     this.state.mods[name] = snapshot;
   }
 
-  /** Appends a record of what the device knows now; alarms also mark the wake urgent. */
-  record(kind: RecordKind, detail?: AlarmDetail): number {
+  /** What the device knows now, as a record not (yet) in the log (seq 0). */
+  current(kind: RecordKind = "position", detail?: AlarmDetail): TrackRecord {
     const s = this.state;
-    const rec: Omit<TrackRecord, "seq"> = {
+    return {
+      seq: 0,
       kind,
       utc: this.utc(),
       mono: this.now(),
@@ -70,8 +75,13 @@ export class App {
       alarms: s.alarms,
       detail,
     };
+  }
+
+  /** Appends a record of what the device knows now; alarms also mark the wake urgent. */
+  record(kind: RecordKind, detail?: AlarmDetail): number {
+    const rec = this.current(kind, detail);
     const seq = this.records.append(rec);
-    this.created++;
+    if (seq > 0) this.fresh.push({ ...rec, seq });
     if (kind === "alarm") this.urgent = true;
     this.emit("record", {
       seq,

@@ -51,7 +51,18 @@ function checkServer(v: string): string | undefined {
     : "server must be an IPv4 address";
 }
 
+const oneOf =
+  (name: string, list: readonly string[]) =>
+  (v: string): string | undefined =>
+    list.includes(v) ? undefined : `${name} must be one of ${list.join(", ")}`;
+
 export const CONFIG_SPEC = Object.freeze({
+  // Identity and parts (provisioned at the factory; the simulator provisions them from the trace)
+  device_id: str("0", 20, "terminal phone number used in the JT/T 808 header", (v) =>
+    /^[0-9]{1,20}$/.test(v) ? undefined : "device_id must be 1-20 digits",
+  ),
+  modem_model: str("detect", 8, "NB-IoT modem: detect, bc660k, bc95 or sim7020", oneOf("modem_model", ["detect", "bc660k", "bc95", "sim7020"])),
+  gnss_model: str("auto", 9, "GNSS receiver: auto, atgm336h or ublox-m10", oneOf("gnss_model", ["auto", "atgm336h", "ublox-m10"])),
   // Reporting (JT/T 808 0x0020, 0x0027, 0x0029, 0x002C, 0x0030; defaults per product spec)
   rep_strategy: num(0, 0, 2, "0 by time, 1 by distance, 2 both"),
   rep_moving_s: num(300, 10, 86400, "position interval while moving, on battery"),

@@ -40,6 +40,7 @@ export class WakeCycle {
     state.boots++;
     const config = loadConfig(ports.settings);
     const records = RecordLog.open(ports.flash, ports.log);
+    records.restore(state.mods.records);
     this.app = new App(ports, config, state, records);
     this.app.emit("wake", {
       cause: ports.power.wakeCause(),
@@ -72,6 +73,8 @@ export class WakeCycle {
   private cycle(): void {
     this.finished = false;
     this.app.urgent = false;
+    this.app.ran.clear();
+    this.app.fresh.length = 0;
     const now = this.ports.clock.now();
     this.limitTimer = this.ports.clock.at(now + WAKE_LIMIT_MS, () => {
       this.app.emit("wake-limit");
@@ -89,6 +92,7 @@ export class WakeCycle {
     if (open === 0) return next();
     for (const d of due) {
       let called = false;
+      this.app.ran.add(d.name);
       const done = () => {
         if (called) return;
         called = true;
@@ -116,12 +120,18 @@ export class WakeCycle {
     ports.clock.cancel(this.limitTimer);
     const now = ports.clock.now();
     for (const d of this.duties) this.guard(d.name, () => d.save?.(app));
+    app.saveMod("records", app.records.snapshot());
     let next = Infinity;
     for (const d of this.duties) next = Math.min(next, d.dueAt(app));
     // A duty always reschedules itself; a missing deadline would be a bug, so wake at least daily to recover.
     if (!(next < Infinity)) next = now + 86_400_000;
     next = Math.max(next, now + 1000);
     this.save();
+    if (app.restartRequested) {
+      app.emit("restart", { reason: "platform" });
+      ports.power.restart();
+      return;
+    }
     if (ports.power.externalPower() && next - now <= LIGHT_SLEEP_MAX_MS) {
       app.emit("light-sleep", { until: next });
       ports.clock.at(next, () => this.cycle());

@@ -1,0 +1,170 @@
+/**
+ * Delivers records to the fleet platform over NB-IoT: one JT/T 808 session per wake that has something worth the
+ * radio (an alarm, a position report, a door or trip event), or when a failed delivery is due for a retry.
+ * Temperature records alone wait for the next report: they ride along in its backfill batch.
+ *
+ * Inputs: the record log, this wake's fresh records, link and session snapshots, downlinks.
+ * Outputs: acks into the log, config changes (persisted, applied from the next wake), alarm acknowledgements,
+ *   restart requests, the LinkHealth record the fallback duty reads, `uplink` events.
+ */
+import { NbLink } from "../modem/nb-link";
+import type { LinkEvent, LinkSnapshot } from "../modem/link-types";
+import type { ModemName } from "../modem/models/model-types";
+import { choosePsmTimers } from "../modem/psm-timers";
+import type { Registration } from "../protocol/messages";
+import { UplinkSession, type SessionEvent, type SessionSnapshot } from "../protocol/uplink-session";
+import { ascii } from "../core/bytes";
+import type { App } from "./app";
+import { saveConfig } from "./config";
+import type { Duty, LinkHealth } from "./duty";
+
+const RETRY_FIRST_MS = 10 * 60_000;
+const RETRY_MAX_MS = 2 * 3600_000;
+const LINGER_MS = 2000; // late downlinks (platform commands) arrive right after our acks
+const SOFTWARE = "reefer-tracker 0.1.0";
+
+function registration(deviceId: string): Registration {
+  return Object.freeze({
+    province: 11, // GB/T 2260 code of the fleet's home province; the platform re-binds on registration
+    city: 0,
+    maker: "RFTRK",
+    model: "RT1-BDS-NB",
+    terminalId: deviceId.slice(-7).padStart(7, "0"),
+    plateColor: 0,
+    plate: ascii(""),
+  });
+}
+
+/** The report interval the PSM timers are sized against: the longest the device may stay silent. */
+function silentIntervalS(app: App): number {
+  return app.config.rep_parked_s;
+}
+
+function worthTheRadio(app: App): boolean {
+  for (const r of app.fresh) if (r.kind !== "temperature") return true;
+  return false;
+}
+
+export const uplinkDuty: Duty = Object.freeze({
+  name: "uplink",
+  phase: "deliver",
+  dueAt(app: App): number {
+    if (app.records.pending() === 0) return Infinity;
+    if (!app.ran.has("uplink") && (app.urgent || worthTheRadio(app))) return app.now();
+    return app.due("uplink");
+  },
+  run(app: App, done: () => void): void {
+    const { ports, config } = app;
+    const health: LinkHealth = { ...(app.mod<LinkHealth>("nbiot") ?? {}) };
+    const started = app.now();
+    let finished = false;
+    let delivered = 0;
+    const psm = choosePsmTimers({ tauS: config.psm_tau_s, activeS: config.psm_active_s }, silentIntervalS(app));
+    const link = new NbLink({
+      serial: ports.modem,
+      clock: ports.clock,
+      log: ports.log,
+      model: config.modem_model as ModemName | "detect",
+      server: { ip: config.server, port: config.port },
+      psm: { tauS: psm.tauS, activeS: psm.activeS, edrx: config.edrx === 1 && ports.power.externalPower() },
+      state: app.mod<LinkSnapshot>("link"),
+      onEvent: (ev) => onLink(ev),
+    });
+    const session = new UplinkSession(
+      {
+        clock: ports.clock,
+        link,
+        backlog: {
+          // Alarms first, then the rest oldest-first (JT/T 808 blind-area rule: key alarms first).
+          peek: (max) => app.records.peekPriority(max),
+          ack: (seqs) => {
+            app.records.ack(seqs);
+            delivered += seqs.length;
+          },
+        },
+        config,
+        identity: {
+          phone: config.device_id,
+          registration: registration(config.device_id),
+          imei: link.info().imei ?? "",
+          software: SOFTWARE,
+        },
+        emit: (ev) => onSession(ev),
+        current: () => app.current("position"),
+      },
+      app.mod<SessionSnapshot>("session"),
+    );
+
+    const end = (ok: boolean, reason: string) => {
+      if (finished) return;
+      finished = true;
+      const now = app.now();
+      if (ok) {
+        health.failingSince = undefined;
+        health.lastOkAt = now;
+        app.setDue("uplink", app.records.pending() > 0 ? now + RETRY_FIRST_MS : Infinity);
+      } else {
+        health.failingSince = health.failingSince ?? started;
+        const waited = now - health.failingSince;
+        app.setDue("uplink", now + Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, waited)));
+      }
+      if (delivered > 0 && app.fresh.some((r) => r.kind === "position")) health.lastPositionAckAt = now;
+      app.saveMod("nbiot", health);
+      app.saveMod("link", link.snapshot());
+      app.saveMod("session", session.snapshot());
+      app.emit("uplink", { ok, reason, delivered, pending: app.records.pending(), ms: now - started });
+      done();
+    };
+
+    const onLink = (ev: LinkEvent) => {
+      switch (ev.type) {
+        case "link-sent":
+          session.onSent(ev.id);
+          break;
+        case "link-failed":
+          session.onFailed(ev.id);
+          break;
+        case "link-rx":
+          session.onRx(ev.bytes);
+          break;
+        case "link-down":
+          health.coverage = ev.reason === "no-coverage" ? "none" : health.coverage;
+          session.onDown();
+          end(false, ev.reason);
+          break;
+        case "link-up":
+          health.coverage = "good";
+          break;
+        case "link-idle":
+          end(lastDone === "complete", lastDone ?? "idle");
+          break;
+      }
+    };
+
+    let lastDone: string | undefined;
+    const onSession = (ev: SessionEvent) => {
+      switch (ev.type) {
+        case "session-done":
+          lastDone = ev.reason;
+          link.finish();
+          break;
+        case "config-change":
+          saveConfig(ports.settings, ev.changes);
+          app.emit("config-change", { via: "jt808", keys: Object.keys(ev.changes).join(",") });
+          break;
+        case "reset-request":
+          app.restartRequested = true;
+          break;
+        case "ack-alarms":
+          app.saveMod("alarm-ack", { serial: ev.serial, mask: ev.mask, at: app.now() });
+          app.emit("alarm-ack", { mask: ev.mask });
+          break;
+        case "registered":
+          app.emit("registered", { id: config.device_id });
+          break;
+      }
+    };
+
+    session.start(app.fresh, { lingerMs: LINGER_MS });
+  },
+});

@@ -1,0 +1,180 @@
+/**
+ * Turns what a run left behind into the trip report: the firmware's event lines (fixes, records, faults), the
+ * fleet server's store (what arrived, when, how often) and the energy taken at the end of the trace.
+ */
+import { defaults, validate, type Config } from "../../firmware/app/config";
+import { parseBands } from "../../firmware/coldchain/bands";
+import { mkt } from "../../firmware/coldchain/trip-stats";
+import { parseEvent } from "../../firmware/core/events";
+import type { DeviceRunner } from "./device-runner";
+import type { FleetServer } from "./fleet-server";
+import { energyFloor } from "./floor";
+import type { Component } from "./power-meter";
+import type { PowerTable } from "./power-table";
+import type { ProbeStats, Summary } from "./summary";
+import type { Trace } from "./trace-types";
+import type { World } from "./world";
+
+/** Figures read at the end of the trace, before the drain period. */
+export interface Observed {
+  energy: Record<Component, number>;
+  batteryMah: number;
+  wakes: number;
+  awakeMs: number;
+  transcriptLines: number;
+  uplinks: number;
+  modemResets: number;
+  rdssSent: number;
+}
+
+export interface RunOutputs {
+  trace: Trace;
+  world: World;
+  table: PowerTable;
+  server: FleetServer;
+  runner: DeviceRunner;
+  transcript: string[];
+  atEnd: Observed;
+}
+
+export function traceConfig(trace: Trace): Config {
+  const v = validate(trace.config);
+  return { ...defaults(), ...("ok" in v ? v.ok : {}) } as Config;
+}
+
+interface Created {
+  seq: number;
+  kind: string;
+  t: number; // ms
+  raised: boolean;
+}
+
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+function probeStats(o: RunOutputs, cfg: Config): ProbeStats[] {
+  const names = o.trace.device.probes;
+  const bands = parseBands(cfg.bands, names);
+  const recs = o.server
+    .records()
+    .map((s) => s.rec)
+    .filter((r) => r.kind === "temperature" && r.mono <= o.trace.duration * 1000)
+    .sort((a, b) => a.mono - b.mono);
+  return names.map((name, i) => {
+    const vals: number[] = [];
+    const weights: number[] = [];
+    let out = 0;
+    for (let k = 0; k < recs.length; k++) {
+      const v = recs[k].temps[i];
+      if (v === null || v === undefined) continue;
+      const next = k + 1 < recs.length ? recs[k + 1].mono : recs[k].mono;
+      const w = Math.max(0, next - recs[k].mono) / 1000;
+      const c = v / 10;
+      vals.push(c);
+      weights.push(w || 1);
+      if ((bands[i] ?? []).some((b) => c < b.low || c > b.high)) out += w;
+    }
+    const tw = weights.reduce((a, b) => a + b, 0);
+    const m = vals.length ? mkt(vals, weights) : undefined;
+    return {
+      name,
+      min_c: vals.length ? Math.min(...vals) : null,
+      max_c: vals.length ? Math.max(...vals) : null,
+      mean_c: vals.length ? round(vals.reduce((a, v, k) => a + v * weights[k], 0) / tw, 2) : null,
+      mkt_c: m === undefined ? null : round(m, 2),
+      out_of_band_s: Math.round(out),
+    };
+  });
+}
+
+export function summarize(o: RunOutputs): Summary {
+  const { trace, atEnd, table } = o;
+  const endMs = trace.duration * 1000;
+  const cfg = traceConfig(trace);
+  let fixes = 0;
+  let hot = 0;
+  let fixFailures = 0;
+  let faults = 0;
+  const created: Created[] = [];
+  for (const line of o.transcript) {
+    const sp1 = line.indexOf(" ");
+    const sp2 = line.indexOf(" ", sp1 + 1);
+    const t = Math.round(Number(line.slice(0, sp1)) * 1000);
+    if (t > endMs) break;
+    const ev = parseEvent(line.slice(sp2 + 1));
+    if (!ev) continue;
+    if (ev.name === "fix") {
+      fixes++;
+      if (ev.fields.start === "hot") hot++;
+    } else if (ev.name === "fix-fail") fixFailures++;
+    else if (ev.name === "fault") faults++;
+    else if (ev.name === "record" && Number(ev.fields.seq) > 0)
+      created.push({ seq: Number(ev.fields.seq), kind: ev.fields.kind, t, raised: ev.fields.raised === "1" });
+  }
+
+  let delivered = 0;
+  let alarmsRaised = 0;
+  let alarmsDelivered = 0;
+  let maxLatency = 0;
+  let lastTemp = 0;
+  let maxGap = 0;
+  let temps = 0;
+  for (const c of created) {
+    const s = o.server.record(c.seq);
+    if (s) delivered++;
+    if (c.kind === "alarm" && c.raised) {
+      alarmsRaised++;
+      if (s) {
+        alarmsDelivered++;
+        maxLatency = Math.max(maxLatency, (s.firstAtMs - c.t) / 1000);
+      }
+    }
+    if (c.kind === "temperature") {
+      temps++;
+      maxGap = Math.max(maxGap, (c.t - lastTemp) / 1000);
+      lastTemp = c.t;
+    }
+  }
+  if (temps) maxGap = Math.max(maxGap, (endMs - lastTemp) / 1000);
+
+  const energy = Object.values(atEnd.energy).reduce((a, b) => a + b, 0);
+  const floor = energyFloor(o.world, cfg, table, alarmsRaised);
+  const days = trace.duration / 86400;
+  const by: Record<string, number> = {};
+  for (const k of Object.keys(atEnd.energy) as Component[]) by[k] = round(atEnd.energy[k], 4);
+  return {
+    trace: trace.name,
+    duration_s: trace.duration,
+    wakes: atEnd.wakes,
+    awake_s: round(atEnd.awakeMs / 1000, 1),
+    energy_mAh: round(energy, 4),
+    battery_mAh: round(atEnd.batteryMah, 4),
+    avg_current_uA: round((atEnd.batteryMah / (trace.duration / 3600)) * 1000, 2),
+    floor_mAh: round(floor.mAh, 4),
+    floor_ratio: round(energy / floor.mAh, 3),
+    battery_life_days: atEnd.batteryMah > 0 ? round(trace.device.battery.capacity_mAh / (atEnd.batteryMah / days), 1) : null,
+    by_component: by as Record<Component, number>,
+    fixes,
+    fix_failures: fixFailures,
+    hot_start_share: fixes ? round(hot / fixes, 3) : 0,
+    gnss_mAh: by.gnss,
+    uplinks: atEnd.uplinks,
+    modem_mAh: by.modem,
+    modem_resets: atEnd.modemResets,
+    records_created: created.length,
+    records_delivered: delivered,
+    records_lost: created.length - delivered,
+    duplicates: o.server.counters.duplicates,
+    alarms_raised: alarmsRaised,
+    alarms_delivered: alarmsDelivered,
+    max_alarm_latency_s: round(maxLatency, 1),
+    temp_records: temps,
+    max_temp_gap_s: round(maxGap, 1),
+    rdss_messages: atEnd.rdssSent,
+    rdss_mAh: by.rdss,
+    power_cuts: o.runner.powerCuts,
+    crashes: o.runner.crashes,
+    watchdog_resets: o.runner.watchdogResets,
+    firmware_faults: faults,
+    probes: probeStats(o, cfg),
+  };
+}

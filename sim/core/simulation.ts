@@ -1,0 +1,131 @@
+/**
+ * Assembles one simulated trip: the world from the trace, the device's parts (GNSS, modem, short-message module,
+ * probes, flash, RTC memory, settings), the fleet server, and the runner that boots the firmware at every wake.
+ * After the trace ends the device keeps running for a drain period so records still in flight can land; energy
+ * figures are taken at the end of the trace, delivery figures after the drain.
+ */
+import type { Ports } from "../../hal/ports";
+import { boot as firmwareBoot } from "../../firmware/app/main";
+import { DeviceRunner } from "./device-runner";
+import { SimFlash } from "./flash-sim";
+import { FleetServer } from "./fleet-server";
+import { SimGnss } from "./gnss-sim";
+import { SimModem } from "./modem-sim";
+import { PowerMeter } from "./power-meter";
+import { powerTable } from "./power-table";
+import { SimRdss } from "./rdss-sim";
+import { SimRetained } from "./retained-sim";
+import { Rng } from "./rng";
+import { Scheduler } from "./scheduler";
+import { SimI2C, SimOneWire } from "./sensors-sim";
+import { SimSettings } from "./settings-sim";
+import { summarize, type Observed } from "./observe";
+import type { Summary } from "./summary";
+import type { Trace } from "./trace-types";
+import { SimUart } from "./uart";
+import { World } from "./world";
+
+/** After the trace: time for the backlog to drain before a record still undelivered counts as lost. */
+export const DRAIN_S = 6 * 3600;
+/** The record-log partition of the reference board: 16 × 4 KB sectors. */
+const FLASH_PAGES = 16;
+
+export interface SimResult {
+  summary: Summary;
+  transcript: string[];
+  serverLog: string[];
+}
+
+export interface SimOptions {
+  boot?: (ports: Ports) => void;
+  drainS?: number;
+}
+
+/** Settings as the factory provisions them: identity and parts, then the trace's configuration overrides. */
+function provision(trace: Trace): SimSettings {
+  const s = new SimSettings();
+  s.set("device_id", trace.device.id);
+  s.set("modem_model", trace.device.modem);
+  s.set("gnss_model", trace.device.gnss);
+  for (const k of Object.keys(trace.config)) s.set(k, String(trace.config[k]));
+  return s;
+}
+
+export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
+  const endMs = trace.duration * 1000;
+  const drainMs = (opts.drainS ?? DRAIN_S) * 1000;
+  const sched = new Scheduler();
+  const world = new World(trace);
+  const rng = new Rng(trace.seed);
+  const meter = new PowerMeter(sched, powerTable(trace.power));
+  const server = new FleetServer(trace.downlinks);
+  const transcript: string[] = [];
+
+  const gnss = new SimGnss({ sched, world, meter, rng: rng.fork("gnss"), model: trace.device.gnss });
+  const gnssUart = new SimUart(sched, gnss);
+  gnss.attach(gnssUart);
+  const modem = new SimModem({ sched, world, meter, rng: rng.fork("modem"), model: trace.device.modem, server });
+  const modemUart = new SimUart(sched, modem);
+  modem.attach(modemUart);
+
+  let rdss: SimRdss | undefined;
+  let rdssUart: SimUart | undefined;
+  if (trace.device.rdss !== "none") {
+    const version = trace.device.rdss === "bds2-2.1" ? "2.1" : "4.0";
+    rdss = new SimRdss({
+      sched,
+      world,
+      meter,
+      rng: rng.fork("rdss"),
+      version,
+      card: { id: "0" + trace.device.id.slice(-6), intervalS: 60, level: version === "2.1" ? 3 : 2 },
+      centre: (msg, atMs) => {
+        for (const rec of msg.records) server.acceptRecord(rec, atMs, "rdss");
+      },
+    });
+    rdssUart = new SimUart(sched, rdss);
+    rdss.attach(rdssUart);
+  }
+
+  const sensors = { sched, world, meter, rng: rng.fork("probes"), probes: trace.device.probes };
+  const oneWire = new SimOneWire(sensors);
+  const i2c = trace.device.probes.some((p) => p.toLowerCase().startsWith("sht")) ? new SimI2C(sensors) : undefined;
+
+  const runner = new DeviceRunner({
+    sched,
+    world,
+    meter,
+    rng: rng.fork("runner"),
+    flash: new SimFlash(4096, FLASH_PAGES),
+    retained: new SimRetained(4096),
+    settings: provision(trace),
+    gnss: gnssUart,
+    modem: modemUart,
+    rdss: rdssUart,
+    oneWire,
+    i2c,
+    boot: opts.boot ?? firmwareBoot,
+    onPowerCut: () => {
+      gnss.cut();
+      modem.cut();
+    },
+    onLog: (t, level, msg) => transcript.push(`${(t / 1000).toFixed(3)} ${level} ${msg}`),
+  });
+
+  runner.start(endMs + drainMs);
+  sched.run(endMs);
+  const atEnd: Observed = {
+    energy: meter.byComponent(),
+    batteryMah: meter.batteryMah(),
+    wakes: runner.wakes.length + (runner.isAwake() ? 1 : 0),
+    awakeMs: runner.awakeMs(),
+    transcriptLines: transcript.length,
+    uplinks: modem.counters.uplinks,
+    modemResets: modem.counters.resets,
+    rdssSent: rdss?.counters.sent ?? 0,
+  };
+  sched.run(endMs + drainMs);
+  const summary = summarize({ trace, world, table: meter.table, server, runner, transcript, atEnd });
+  const serverLog = server.transcript.map((e) => JSON.stringify({ t: e.atMs / 1000, dir: e.dir, msgId: e.msgId, serial: e.serial, body: e.body }));
+  return { summary, transcript, serverLog };
+}
