@@ -65,6 +65,12 @@ export const PARAMS: readonly ParamSpec[] = Object.freeze([
   p(0xf043, "rdss_daily_j", "u16"),
 ]);
 
+/**
+ * Settings never changed over the air: the terminal id (a wrong one orphans the device on the platform) and the
+ * fitted parts, which are set at installation.
+ */
+export const LOCAL_ONLY: readonly string[] = Object.freeze(["device_id", "modem_model", "gnss_model"]);
+
 export function paramById(id: number): ParamSpec | undefined {
   for (const s of PARAMS) if (s.id === id) return s;
   return undefined;

@@ -17,82 +17,18 @@ import { splitFrames, parseFrame } from "./frame";
 import type { Edition } from "./frame";
 import { encodeBatch, encodeLocation } from "./location";
 import { MSG, decodeGeneralResponse, decodeRegisterReply, encodeAuth, encodeRegistration } from "./messages";
-import type { Registration } from "./messages";
 import { handleDownlink } from "./downlink";
-import type { DownlinkAction, Reply } from "./downlink";
+import type { Reply } from "./downlink";
 import { fillBatch } from "./batch-builder";
-import { Reassembler, packetize } from "./subpackage";
+import { Reassembler } from "./subpackage";
+import { Outbox } from "./outbox";
+import type { OutKind, Outgoing } from "./outbox";
+import type { DoneReason, SessionDeps, SessionSnapshot, SessionState } from "./session-types";
 import { recordToLocation } from "./record-location";
-import type { Clock } from "../../hal/ports";
-import type { Config } from "../app/config";
 import type { TrackRecord } from "../store/track-record";
 
-export interface DatagramLink {
-  /** Queues one datagram; `expectReply` keeps the receive window open after it. */
-  send(id: number, bytes: Uint8Array, expectReply: boolean): void;
-  /** The session has nothing more to send or wait for. */
-  finish(): void;
-  maxDatagram(): number;
-}
-
-export interface Backlog {
-  /** The oldest unacknowledged records, at most `max`. */
-  peek(max: number): TrackRecord[];
-  ack(seqs: number[]): void;
-}
-
-export type SessionState = "idle" | "registering" | "authenticating" | "sending" | "lingering" | "online" | "done";
-export type DoneReason = "complete" | "no-ack" | "register-refused" | "auth-refused" | "send-failed" | "link-down" | "closed";
-
-export type SessionEvent =
-  | { type: "session-done"; delivered: number; failed: number; reason: DoneReason }
-  | { type: "registered" }
-  | DownlinkAction;
-
-export interface SessionSnapshot {
-  auth: string; // hex of the auth code, "" before registration
-  serial: number; // next serial to use
-  registered: boolean;
-}
-
-export interface Identity {
-  phone: string;
-  registration: Registration;
-  imei: string;
-  software: string;
-}
-
-export interface SessionDeps {
-  clock: Clock;
-  link: DatagramLink;
-  backlog: Backlog;
-  config: Config;
-  identity: Identity;
-  emit(ev: SessionEvent): void;
-  current(): TrackRecord | undefined;
-  /** Messages awaiting an ack at once while sending records (default 4). */
-  window?: number;
-}
-
-type Kind = "register" | "auth" | "location" | "batch" | "heartbeat" | "reply";
-
-interface Packet {
-  serial: number;
-  bytes: Uint8Array;
-  acked: boolean;
-  linkId: number;
-  sent: boolean;
-}
-
-interface Outgoing {
-  kind: Kind;
-  msgId: number;
-  packets: Packet[];
-  seqs: number[];
-  expectReply: boolean;
-  attempts: number;
-  deadline?: number;
-}
+export type { DatagramLink } from "./outbox";
+export type { Backlog, DoneReason, Identity, SessionDeps, SessionEvent, SessionSnapshot, SessionState } from "./session-types";
 
 const BACKLOG_PEEK = 48;
 
@@ -103,16 +39,14 @@ export class UplinkSession {
   };
   state: SessionState = "idle";
   private auth: Uint8Array;
-  private serial: number;
   private registered: boolean;
-  private out: Outgoing[] = [];
+  private readonly box: Outbox;
   private replies: Reply[] = [];
   private live: TrackRecord[] = [];
   private claimed = new Set<number>();
   private backlogDone = false;
   private delivered = 0;
   private failed = 0;
-  private linkIds = 0;
   private timer = -1;
   private timerAt = Infinity;
   private stayOnline = false;
@@ -125,13 +59,14 @@ export class UplinkSession {
 
   constructor(private readonly d: SessionDeps, snap?: SessionSnapshot) {
     this.auth = (snap && fromHex(snap.auth)) || new Uint8Array(0);
-    this.serial = snap ? snap.serial & 0xffff : 0;
     this.registered = !!snap?.registered && this.auth.length > 0;
     this.edition = d.config.proto === 2013 ? 2013 : 2019;
+    const head = { edition: this.edition, phone: d.identity.phone };
+    this.box = new Outbox(d.link, head, snap ? snap.serial & 0xffff : 0, d.config.ack_timeout_s);
   }
 
   snapshot(): SessionSnapshot {
-    return { auth: toHex(this.auth), serial: this.serial, registered: this.registered };
+    return { auth: toHex(this.auth), serial: this.box.serial, registered: this.registered };
   }
 
   /**
@@ -166,26 +101,17 @@ export class UplinkSession {
     if (this.state === "done") return;
     this.stayOnline = false;
     this.lingerMs = 0;
-    if (this.state === "online" || this.state === "lingering") this.end("complete");
+    if (this.state === "online" || this.state === "lingering") this.end("closed");
   }
 
   onSent(id: number): void {
-    for (const m of this.out) {
-      const p = m.packets.find((x) => x.linkId === id);
-      if (!p) continue;
-      p.sent = true;
-      if (!m.expectReply) {
-        if (m.packets.every((x) => x.sent)) this.complete(m, 0);
-      } else if (m.packets.every((x) => x.sent || x.acked)) {
-        m.deadline = this.d.clock.now() + this.waitMs(m.attempts);
-        this.rearm();
-      }
-      return;
-    }
+    const m = this.box.sent(id, this.d.clock.now());
+    if (m) this.complete(m, 0);
+    else this.rearm();
   }
 
   onFailed(id: number): void {
-    if (this.out.some((m) => m.packets.some((p) => p.linkId === id))) this.end("send-failed");
+    if (this.box.owns(id)) this.end("send-failed");
   }
 
   onDown(): void {
@@ -213,36 +139,29 @@ export class UplinkSession {
     this.pump();
   }
 
-  /** T(1) = ack_timeout_s, T(N+1) = T(N) x (N+1). */
-  private waitMs(attempt: number): number {
-    let t = this.d.config.ack_timeout_s * 1000;
-    for (let n = 1; n < attempt; n++) t *= n + 1;
-    return t;
-  }
-
   private dispatch(msgId: number, serial: number, body: Uint8Array): void {
     if (msgId === MSG.platformAck) {
       const a = decodeGeneralResponse(body);
-      const m = a && this.out.find((o) => o.expectReply && o.msgId === a.replyId && o.packets.some((p) => p.serial === a.replySerial));
-      if (!a || !m) {
+      const kind = a && this.box.items.find((o) => o.msgId === a.replyId && o.packets.some((p) => p.serial === a.replySerial))?.kind;
+      // a failure on data is the platform's trouble: the retransmission timer tries again; on auth it is a no
+      if (a && a.result === 1 && kind !== undefined && kind !== "auth") return;
+      const hit = a && this.box.ack(a.replyId, a.replySerial);
+      if (!a || !hit) {
         this.counters.unknownAcks++;
         return;
       }
-      // a failure on data is the platform's trouble: the retransmission timer tries again; on auth it is a no
-      if (a.result === 1 && m.kind !== "auth") return;
-      for (const p of m.packets) if (p.serial === a.replySerial) p.acked = true;
-      if (a.result !== 0 && a.result !== 4) this.complete(m, a.result);
-      else if (m.packets.every((p) => p.acked)) this.complete(m, 0);
+      if (a.result !== 0 && a.result !== 4) this.complete(hit.m, a.result);
+      else if (hit.all) this.complete(hit.m, 0);
       return;
     }
     if (msgId === MSG.registerReply) {
       const r = decodeRegisterReply(body);
-      const m = r && this.out.find((o) => o.kind === "register" && o.packets.some((p) => p.serial === r.replySerial));
-      if (!r || !m) {
+      const hit = r && this.box.ack(MSG.register, r.replySerial);
+      if (!r || !hit) {
         this.counters.unknownAcks++;
         return;
       }
-      this.out.splice(this.out.indexOf(m), 1);
+      this.box.remove(hit.m);
       if (r.result !== 0 || r.authCode.length === 0) return this.end("register-refused");
       this.auth = r.authCode;
       this.registered = true;
@@ -264,9 +183,7 @@ export class UplinkSession {
   }
 
   private complete(m: Outgoing, result: number): void {
-    const i = this.out.indexOf(m);
-    if (i < 0) return;
-    this.out.splice(i, 1);
+    if (!this.box.remove(m)) return;
     if (m.kind === "auth") {
       if (result !== 0) {
         // a platform that forgot us wants a new registration next session
@@ -296,10 +213,10 @@ export class UplinkSession {
     }
     if (this.state === "sending" || this.state === "online" || this.state === "lingering") {
       const win = this.d.window ?? 4;
-      while (this.out.filter((m) => m.expectReply).length < win && this.queueNext()) {
+      while (this.box.awaitingReply() < win && this.queueNext()) {
         if (this.state !== "sending") this.state = "sending";
       }
-      if (this.out.length === 0) this.drained();
+      if (this.box.items.length === 0) this.drained();
     }
     this.rearm();
   }
@@ -352,40 +269,16 @@ export class UplinkSession {
     if (this.state !== "lingering") this.end("complete");
   }
 
-  private queue(kind: Kind, msgId: number, body: Uint8Array, seqs: number[], expectReply: boolean): void {
-    const h = { msgId, edition: this.edition, phone: this.d.identity.phone, protoVersion: 1 };
-    const packets = packetize(h, body, this.d.link.maxDatagram(), () => {
-      const s = this.serial;
-      this.serial = (this.serial + 1) & 0xffff;
-      return s;
-    });
-    if (packets.length === 0) {
+  private queue(kind: OutKind, msgId: number, body: Uint8Array, seqs: number[], expectReply: boolean): void {
+    if (!this.box.add(kind, msgId, body, seqs, expectReply)) {
       this.failed += seqs.length;
       return;
     }
-    const m: Outgoing = {
-      kind, msgId, seqs, expectReply, attempts: 0,
-      packets: packets.map((p) => ({ ...p, acked: false, linkId: 0, sent: false })),
-    };
-    this.out.push(m);
     if (this.stayOnline && this.d.config.heartbeat_s > 0) this.heartbeatAt = this.d.clock.now() + this.d.config.heartbeat_s * 1000;
-    this.transmit(m);
-  }
-
-  private transmit(m: Outgoing): void {
-    m.attempts++;
-    m.deadline = undefined;
-    for (const p of m.packets) {
-      if (p.acked) continue;
-      p.sent = false;
-      p.linkId = ++this.linkIds;
-      this.d.link.send(p.linkId, p.bytes, m.expectReply);
-    }
   }
 
   private rearm(): void {
-    let next = Math.min(this.heartbeatAt, this.state === "lingering" ? this.lingerUntil : Infinity);
-    for (const m of this.out) if (m.deadline !== undefined && m.deadline < next) next = m.deadline;
+    let next = Math.min(this.heartbeatAt, this.state === "lingering" ? this.lingerUntil : Infinity, this.box.nextDeadline());
     if (this.state === "done") next = Infinity;
     if (next === this.timerAt) return;
     if (this.timer >= 0) this.d.clock.cancel(this.timer);
@@ -398,11 +291,10 @@ export class UplinkSession {
     this.timer = -1;
     this.timerAt = Infinity;
     const now = this.d.clock.now();
-    for (const m of this.out.slice()) {
-      if (m.deadline === undefined || m.deadline > now) continue;
+    for (const m of this.box.due(now)) {
       if (m.attempts > this.d.config.ack_retries) return this.end("no-ack");
       this.counters.retransmits++;
-      this.transmit(m);
+      this.box.transmit(m);
     }
     if (this.state === "lingering" && now >= this.lingerUntil) return this.end("complete");
     if (this.state === "online" && now >= this.heartbeatAt) {
@@ -414,9 +306,7 @@ export class UplinkSession {
 
   private end(reason: DoneReason, finish = true): void {
     if (this.state === "done") return;
-    for (const m of this.out) this.failed += m.seqs.length;
-    this.failed += this.live.length;
-    this.out = [];
+    this.failed += this.box.clear().length + this.live.length;
     this.live = [];
     this.state = "done";
     this.rearm();

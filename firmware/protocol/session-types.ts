@@ -1,0 +1,46 @@
+/** The types an app needs to drive an UplinkSession (see uplink-session.ts). */
+import type { Clock } from "../../hal/ports";
+import type { Config } from "../app/config";
+import type { TrackRecord } from "../store/track-record";
+import type { DownlinkAction } from "./downlink";
+import type { Registration } from "./messages";
+import type { DatagramLink } from "./outbox";
+
+export interface Backlog {
+  /** The oldest unacknowledged records, at most `max`. */
+  peek(max: number): TrackRecord[];
+  ack(seqs: number[]): void;
+}
+
+export type SessionState = "idle" | "registering" | "authenticating" | "sending" | "lingering" | "online" | "done";
+export type DoneReason = "complete" | "no-ack" | "register-refused" | "auth-refused" | "send-failed" | "link-down" | "closed";
+
+export type SessionEvent =
+  | { type: "session-done"; delivered: number; failed: number; reason: DoneReason }
+  | { type: "registered" }
+  | DownlinkAction;
+
+export interface SessionSnapshot {
+  auth: string; // hex of the auth code, "" before registration
+  serial: number; // next serial to use
+  registered: boolean;
+}
+
+export interface Identity {
+  phone: string;
+  registration: Registration;
+  imei: string;
+  software: string;
+}
+
+export interface SessionDeps {
+  clock: Clock;
+  link: DatagramLink;
+  backlog: Backlog;
+  config: Config;
+  identity: Identity;
+  emit(ev: SessionEvent): void;
+  current(): TrackRecord | undefined;
+  /** Messages awaiting an ack at once while sending records (default 4). */
+  window?: number;
+}
