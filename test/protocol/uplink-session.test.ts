@@ -106,3 +106,46 @@ describe("retransmission", () => {
     expect(r.backlog.acked).toEqual([]);
   });
 });
+
+describe("staying online and losing the link", () => {
+  const snap = { auth: "3133383030313338303030", serial: 0, registered: true };
+  it("keeps the session open with heartbeats, sends pushed records, ends on close()", () => {
+    const server = new FleetServer();
+    const r = rig({ server, snap, config: { heartbeat_s: 120 } });
+    r.session.start([], { stayOnline: true });
+    for (let i = 0; i < 50 && r.clock.pending()[0] <= 300_000; i++) r.clock.fireNext();
+    expect(r.session.state).toBe("online");
+    // auth at 0, a first heartbeat as nothing else went up, then one 120 s after each last uplink
+    expect(uplinks(r).map((u) => [u.msgId, u.at])).toEqual([[MSG.auth, 0], [MSG.heartbeat, 400], [MSG.heartbeat, 120_400], [MSG.heartbeat, 240_400]]);
+    r.session.push(record(5));
+    for (let i = 0; i < 5; i++) r.clock.fireNext();
+    expect(server.record(5)).toBeDefined();
+    r.session.close();
+    expect(done(r)).toMatchObject({ reason: "closed", delivered: 1, failed: 0 });
+    expect(r.clock.pending()).toEqual([]);
+  });
+
+  it("ends at once when the link goes down, leaving the records in the log", () => {
+    const r = rig({ snap, backlog: [record(1), record(2)] });
+    r.session.start([]);
+    r.clock.fireNext();
+    r.session.onDown();
+    expect(done(r)).toMatchObject({ reason: "link-down", delivered: 0 });
+    expect(r.backlog.recs.length).toBe(2);
+    expect(r.link.finished).toBe(false);
+  });
+
+  it("packs a long backlog into few datagrams", () => {
+    const server = new FleetServer();
+    const backlog = Array.from({ length: 200 }, (_, i) => record(i + 1));
+    const r = rig({ server, snap, backlog, max: 1024 });
+    r.session.start([]);
+    runToEnd(r);
+    const ups = uplinks(r).filter((u) => u.msgId === MSG.batch);
+    expect(done(r)).toMatchObject({ delivered: 200, failed: 0 });
+    const bytes = ups.reduce((n, u) => n + u.size, 0);
+    // about 75 bytes a record with two probes; 13 records a 1 KiB datagram
+    expect(bytes / 200).toBeLessThan(90);
+    expect(ups.length).toBeLessThanOrEqual(17);
+  });
+});
