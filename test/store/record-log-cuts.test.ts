@@ -141,7 +141,7 @@ describe("record log: a power cut at every byte", () => {
       if (after.relocated > before.relocated && after.droppedTotal > before.droppedTotal) base = b;
     }
     expect(base).toBeDefined();
-    const r = everyCut(base!, appendOp(502, "temperature"), 7);
+    const r = everyCut(base!, appendOp(502, "temperature"), 13);
     expect(r.eraseCuts).toBe(512);
     expect(r.cuts).toBeGreaterThan(512 + 100);
   });
