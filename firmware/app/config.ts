@@ -62,6 +62,9 @@ export const CONFIG_SPEC = Object.freeze({
     /^[0-9]{1,20}$/.test(v) ? undefined : "device_id must be 1-20 digits",
   ),
   modem_model: str("detect", 8, "NB-IoT modem: detect, bc660k, bc95 or sim7020", oneOf("modem_model", ["detect", "bc660k", "bc95", "sim7020"])),
+  probes: str("front", 140, "temperature probe names in bus order, comma separated (sht... = SHT4x on I2C)", (v) =>
+    /^[A-Za-z0-9_-]{1,16}(,[A-Za-z0-9_-]{1,16}){0,7}$/.test(v) ? undefined : "probes must be 1-8 names of 1-16 letters, digits, _ or -",
+  ),
   gnss_model: str("auto", 9, "GNSS receiver: auto, atgm336h or ublox-m10", oneOf("gnss_model", ["auto", "atgm336h", "ublox-m10"])),
   // Reporting (JT/T 808 0x0020, 0x0027, 0x0029, 0x002C, 0x0030; defaults per product spec)
   rep_strategy: num(0, 0, 2, "0 by time, 1 by distance, 2 both"),

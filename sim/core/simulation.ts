@@ -47,6 +47,7 @@ function provision(trace: Trace): SimSettings {
   s.set("device_id", trace.device.id);
   s.set("modem_model", trace.device.modem);
   s.set("gnss_model", trace.device.gnss);
+  s.set("probes", trace.device.probes.join(","));
   for (const k of Object.keys(trace.config)) s.set(k, String(trace.config[k]));
   return s;
 }
