@@ -67,9 +67,9 @@ export const PARAMS: readonly ParamSpec[] = Object.freeze([
 
 /**
  * Settings never changed over the air: the terminal id (a wrong one orphans the device on the platform) and the
- * fitted parts, which are set at installation.
+ * fitted parts and probe names, which are set at installation.
  */
-export const LOCAL_ONLY: readonly string[] = Object.freeze(["device_id", "modem_model", "gnss_model"]);
+export const LOCAL_ONLY: readonly string[] = Object.freeze(["device_id", "modem_model", "gnss_model", "probes"]);
 
 export function paramById(id: number): ParamSpec | undefined {
   for (const s of PARAMS) if (s.id === id) return s;
