@@ -10,6 +10,7 @@ import type { Config } from "../app/config";
 import type { TrackRecord } from "../store/track-record";
 import type { CardInfo } from "./card-limits";
 import { encode } from "./compact-codec";
+import { addSeqs, dropBelow, hasSeq, removeSeqs, type SeqRanges } from "./seq-ranges";
 
 /** The firmware's copy of POWER.md's estimate for one message (beam wait plus a several-watt burst). */
 export const RDSS_MESSAGE_J = 20;
@@ -18,17 +19,18 @@ export const RDSS_STANDBY_W = 0.66;
 /** After a try that found no usable beam, wait this long before powering the module again. */
 export const NO_BEAM_RETRY_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
-const LEDGER_SEQS = 64;
+/** Ranges of sent seqs the ledger keeps (seq-ranges.ts): 32 pairs of numbers, a few hundred bytes at most. */
+export const LEDGER_RANGES = 32;
 
 /** Saved across deep sleep with the driver's snapshot. Days are counted on the monotonic clock. */
 export interface RdssLedger {
   day: number;
   usedJ: number;
-  sentSeqs: number[]; // sent by short message, not yet acknowledged over NB-IoT (bounded, newest last)
+  sent: SeqRanges; // seqs sent by short message, not yet acknowledged over NB-IoT (bounded, oldest forgotten)
 }
 
 export function newLedger(): RdssLedger {
-  return { day: 0, usedJ: 0, sentSeqs: [] };
+  return { day: 0, usedJ: 0, sent: [] };
 }
 
 export interface PolicyInput {
@@ -66,7 +68,7 @@ function isAlarm(r: TrackRecord): boolean {
 /** The ledger rolled to today's day (pure). */
 export function ledgerToday(l: RdssLedger, nowMs: number): RdssLedger {
   const day = Math.floor(nowMs / DAY_MS);
-  return day === l.day ? l : { day, usedJ: 0, sentSeqs: l.sentSeqs };
+  return day === l.day ? l : { day, usedJ: 0, sent: l.sent };
 }
 
 export function decide(i: PolicyInput): PolicyDecision {
@@ -74,8 +76,8 @@ export function decide(i: PolicyInput): PolicyDecision {
   const failedLong = i.nbiot.failingSinceMs !== undefined && nowMs - i.nbiot.failingSinceMs >= config.rdss_after_s * 1000;
   if (i.nbiot.coverage !== "none" && !failedLong) return { action: "wait", reason: "nbiot-ok" };
 
-  const sent = i.ledger.sentSeqs;
-  const fresh = i.undelivered.filter((r) => sent.indexOf(r.seq) < 0);
+  const sent = i.ledger.sent;
+  const fresh = i.undelivered.filter((r) => !hasSeq(sent, r.seq));
   const alarms = fresh.filter(isAlarm);
   const stale =
     i.lastDeliveredPositionMs === undefined || nowMs - i.lastDeliveredPositionMs >= config.rdss_stale_s * 1000;
@@ -111,17 +113,23 @@ function order(fresh: readonly TrackRecord[], alarms: readonly TrackRecord[]): T
 /** The ledger after a message went out carrying these records (pure). */
 export function noteSent(l: RdssLedger, nowMs: number, records: readonly TrackRecord[]): RdssLedger {
   const t = ledgerToday(l, nowMs);
-  const seqs = t.sentSeqs.concat(records.map((r) => r.seq));
-  return { day: t.day, usedJ: t.usedJ + RDSS_MESSAGE_J, sentSeqs: seqs.slice(Math.max(0, seqs.length - LEDGER_SEQS)) };
+  const sent = addSeqs(t.sent, records.map((r) => r.seq), LEDGER_RANGES);
+  return { day: t.day, usedJ: t.usedJ + RDSS_MESSAGE_J, sent };
 }
 
 /** Charges standby time (module powered for `poweredMs`) against the day's cap (pure). */
 export function noteStandby(l: RdssLedger, nowMs: number, poweredMs: number): RdssLedger {
   const t = ledgerToday(l, nowMs);
-  return { day: t.day, usedJ: t.usedJ + (RDSS_STANDBY_W * Math.max(0, poweredMs)) / 1000, sentSeqs: t.sentSeqs };
+  return { day: t.day, usedJ: t.usedJ + (RDSS_STANDBY_W * Math.max(0, poweredMs)) / 1000, sent: t.sent };
 }
 
 /** Forgets records the server acknowledged over NB-IoT (pure). */
 export function noteAcked(l: RdssLedger, ackedSeqs: readonly number[]): RdssLedger {
-  return { day: l.day, usedJ: l.usedJ, sentSeqs: l.sentSeqs.filter((s) => ackedSeqs.indexOf(s) < 0) };
+  return { day: l.day, usedJ: l.usedJ, sent: removeSeqs(l.sent, ackedSeqs) };
+}
+
+/** Forgets everything older than the oldest undelivered record: seqs only grow, so those were acknowledged. */
+export function noteOldestPending(l: RdssLedger, oldestSeq: number): RdssLedger {
+  const sent = dropBelow(l.sent, oldestSeq);
+  return sent.length === l.sent.length && sent.every((v, k) => v === l.sent[k]) ? l : { day: l.day, usedJ: l.usedJ, sent };
 }

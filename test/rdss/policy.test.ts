@@ -65,12 +65,12 @@ describe("fallback policy table", () => {
     ["no beams 5 min ago", { beams: { usable: 0, atMs: NOW - 5 * MIN } }, "no-beams"],
     ["no beams 20 min ago", { beams: { usable: 0, atMs: NOW - 20 * MIN } }, "send"],
     ["beams seen", { beams: { usable: 2, atMs: NOW - MIN } }, "send"],
-    ["energy cap spent", { ledger: { day: 0, usedJ: 181, sentSeqs: [] } }, "energy-cap"],
-    ["energy cap exactly one message left", { ledger: { day: 0, usedJ: 180, sentSeqs: [] } }, "send"],
-    ["yesterday's energy does not count", { ledger: { day: -1, usedJ: 1000, sentSeqs: [] } }, "send"],
+    ["energy cap spent", { ledger: { day: 0, usedJ: 181, sent: [] } }, "energy-cap"],
+    ["energy cap exactly one message left", { ledger: { day: 0, usedJ: 180, sent: [] } }, "send"],
+    ["yesterday's energy does not count", { ledger: { day: -1, usedJ: 1000, sent: [] } }, "send"],
     ["cap 0 disables short messages", { config: { ...config, rdss_daily_j: 0 } }, "energy-cap"],
     ["card not read yet", { card: undefined }, "read-card"],
-    ["all already sent by short message", { undelivered: [rec(2, "alarm")], ledger: { day: 0, usedJ: 20, sentSeqs: [2] }, lastDeliveredPositionMs: NOW - 60_000 }, "nothing-due"],
+    ["all already sent by short message", { undelivered: [rec(2, "alarm")], ledger: { day: 0, usedJ: 20, sent: [2, 2] }, lastDeliveredPositionMs: NOW - 60_000 }, "nothing-due"],
     ["card too small for a record", { card: { ...CARD, level: 1, capacityBits: 110 } }, "no-record"],
   ];
   it.each(cases)("%s", (_name, over, want) => {
@@ -124,7 +124,7 @@ describe("a day of wakes every 30 s with NB-IoT down and a new alarm every 10 mi
     const ledger = noteSent(newLedger(), NOW, first.action === "send" ? first.records : []);
     const again = decide(input({ undelivered: [rec(2, "alarm")], ledger, lastDeliveredPositionMs: NOW }));
     expect(again.action === "wait" && again.reason).toBe("nothing-due");
-    expect(noteAcked(ledger, [2]).sentSeqs).toEqual([]);
+    expect(noteAcked(ledger, [2]).sent).toEqual([]);
   });
 });
 
@@ -146,5 +146,22 @@ describe("text commands", () => {
 
   it("uses the configuration's own names", () => {
     for (const k of ["rdss_dest", "rdss_after_s", "rdss_stale_s", "rdss_daily_j"]) expect(k in defaults()).toBe(true);
+  });
+});
+
+describe("the ledger with BDS-3 batches", () => {
+  it("a message of a hundred records is remembered whole: nothing of it goes again, and acks shrink it", () => {
+    const many = Array.from({ length: 100 }, (_, i) => rec(i + 1, i % 10 === 0 ? "alarm" : "position"));
+    const card: CardInfo = { ...CARD, version: "4.0", level: 2, capacityBits: 14000 };
+    const first = decide(input({ undelivered: many, card }));
+    expect(first.action).toBe("send");
+    if (first.action !== "send") return;
+    expect(first.records.length).toBeGreaterThan(64);
+    const ledger = noteSent(newLedger(), NOW, first.records);
+    expect(ledger.sent.length).toBeLessThanOrEqual(4);
+    const again = decide(input({ undelivered: many, card, ledger, nowMs: NOW + 120_000 }));
+    if (again.action === "send") expect(again.records.every((r) => !first.records.some((f) => f.seq === r.seq))).toBe(true);
+    const acked = noteAcked(ledger, first.records.map((r) => r.seq));
+    expect(acked.sent).toEqual([]);
   });
 });
