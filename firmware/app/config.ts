@@ -88,7 +88,7 @@ export const CONFIG_SPEC = Object.freeze({
   temp_log_s: num(300, 10, 1800, "temperature record interval in transport (GSP: at most 300 s)"),
   temp_fast_s: num(60, 10, 1800, "record interval during an excursion and after it"),
   temp_fast_for_s: num(3600, 0, 86400, "keep the fast interval this long after an excursion clears"),
-  bands: str("*:2:8:600:300:0.5:0", 400, "temperature bands per probe", checkBands),
+  bands: str("*:2:8:600:300:0.5:0", 255, "temperature bands per probe", checkBands),
   ignore_start_s: num(0, 0, 86400, "ignore excursions this long after trip start (loading)"),
   defrost_s: num(0, 0, 86400, "suspend excursions this long after a defrost start"),
   door_alarm_s: num(900, 0, 86400, "door open longer than this raises an alarm; 0 = off"),
