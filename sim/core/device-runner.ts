@@ -182,8 +182,34 @@ export class DeviceRunner {
 
   private cpu(bytes: number): void {
     const t = this.p.meter.table;
-    const ms = t.mcu_ms_per_event + (bytes * t.mcu_ms_per_kbyte) / 1024;
+    this.cpuMs(t.mcu_ms_per_event + (bytes * t.mcu_ms_per_kbyte) / 1024);
+  }
+
+  private cpuMs(ms: number): void {
+    const t = this.p.meter.table;
     this.p.meter.addMah("mcu", ((t.mcu_run_mA - t.mcu_idle_mA) * ms) / 3.6e6);
+  }
+
+  /** The flash as this wake sees it: every byte moved costs CPU time (the boot scan reads the whole log). */
+  private meteredFlash(): RecordFlash {
+    const f = this.p.flash;
+    const perKb = () => this.p.meter.table.mcu_ms_per_flash_kbyte / 1024;
+    return {
+      pageSize: f.pageSize,
+      pageCount: f.pageCount,
+      read: (offset, length) => {
+        this.cpuMs(length * perKb());
+        return f.read(offset, length);
+      },
+      write: (offset, bytes) => {
+        this.cpuMs(bytes.length * perKb());
+        f.write(offset, bytes);
+      },
+      erase: (page) => {
+        this.cpuMs(f.pageSize * perKb());
+        f.erase(page);
+      },
+    };
   }
 
   private armWatchdog(): void {
@@ -327,7 +353,7 @@ export class DeviceRunner {
       },
       retained: this.p.retained,
       settings: this.p.settings,
-      flash: this.p.flash,
+      flash: this.meteredFlash(),
       gnss: wrapUart(this.p.gnss),
       modem: wrapUart(this.p.modem),
       rdss: this.p.rdss ? wrapUart(this.p.rdss) : undefined,

@@ -10,6 +10,7 @@ export const POWER_TABLE = Object.freeze({
   mcu_boot_s: 0.15, // wake from deep sleep to the first application line, at mcu_run_mA
   mcu_ms_per_event: 0.5, // CPU time to handle one callback (timer, edge, message)
   mcu_ms_per_kbyte: 20, // extra CPU time per KB received on a UART (parsing in JS)
+  mcu_ms_per_flash_kbyte: 1, // CPU time per KB read from or written to the record flash (SPI + JS scan)
   gnss_on_mA: 35,
   gnss_backup_mA: 0.015,
   gnss_hot_s: 5,
