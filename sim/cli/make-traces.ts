@@ -284,11 +284,46 @@ function weekTrip(): object {
   };
 }
 
+/**
+ * The reference day under a storm of faults: the supply drops every 10 minutes all day (2-20 s, varied), the modem
+ * hangs and reboots, the GNSS UART fills with garbage, a probe comes loose, and the platform sends one parameter
+ * set with a value out of range (refused whole) before a good one. Nothing may be lost or corrupted.
+ */
+function faultStorm(): object {
+  const day = referenceDay() as { faults: unknown[]; downlinks: unknown[] };
+  const faults = day.faults as { t: number; kind: string; for: number; probe?: string }[];
+  for (let k = 0; k < 144; k++) faults.push({ t: 300 + k * 600, kind: "power-cut", for: 2 + ((k * 7) % 19) });
+  faults.push(
+    { t: h(1.5) + 30, kind: "gnss-garbage", for: 45 },
+    { t: h(2.5) + 40, kind: "modem-hang", for: 900 },
+    { t: h(5) + 120, kind: "probe-open", probe: "rear", for: 1800 },
+    { t: h(7.25) + 50, kind: "modem-reboot", for: 60 },
+    { t: h(9) + 200, kind: "gnss-garbage", for: 120 },
+    { t: h(13) + 10, kind: "modem-hang", for: 300 },
+    { t: h(16) + 90, kind: "modem-reboot", for: 60 },
+  );
+  faults.sort((a, b) => a.t - b.t);
+  return {
+    ...day,
+    name: "fault-storm",
+    seed: 808,
+    faults,
+    downlinks: [
+      ...day.downlinks,
+      { t: h(4), message: "set-params", params: { "0x0029": 60, "0x0030": 400 } }, // corner_deg is 5..179
+      { t: h(6), message: "query-params", ids: ["0x0029", "0x0030"] },
+      { t: h(11), message: "set-params", params: { "0x0029": 120, "0x0030": 45 } },
+      { t: h(14), message: "query-params", ids: ["0x0029", "0x0030"] },
+    ],
+  };
+}
+
 const dir = new URL("../traces/", import.meta.url);
 for (const [file, trace] of [
   ["beijing-tianjin-reefer.json", referenceDay()],
   ["tianjin-port-parked-72h.json", parkedTrailer()],
   ["beijing-shanghai-week.json", weekTrip()],
+  ["fault-storm.json", faultStorm()],
 ] as const) {
   writeFileSync(new URL(file, dir), JSON.stringify(trace, null, 1) + "\n");
 }
