@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runText } from "../../sim/core/xs-entry";
-import { bundleSimulator } from "./bundle";
-import { XsWorker } from "./xsnap-driver";
+import { bundleSimulator } from "../../sim/cli/xs/bundle";
+import { XsWorker } from "../../sim/cli/xs/xsnap-driver";
 
 const TRACE = readFileSync(new URL("../../sim/traces/beijing-tianjin-reefer.json", import.meta.url), "utf8");
 

@@ -1,0 +1,103 @@
+/**
+ * The benchmark's figures for one simulated trip, derived from its summary and transcript: rates per day, battery
+ * projection, and the radio costs the issue targets measure (modem charge per uplink session and per datagram,
+ * compared with POWER.md's send energy for the coverage class each delivering session ran in).
+ */
+import { parseEvent } from "../../firmware/core/events";
+import { powerTable, type PowerTable } from "../core/power-table";
+import type { SimResult } from "../core/simulation";
+import type { Trace } from "../core/trace-types";
+import { World } from "../core/world";
+
+export interface BenchRow {
+  trace: string;
+  days: number;
+  wakesPerDay: number;
+  awakeSPerDay: number;
+  mAhPerDay: number;
+  avgUa: number;
+  lifeDays: number | null;
+  floorRatio: number;
+  sessions: number;
+  sessionsOk: number;
+  datagrams: number;
+  modemMahPerSession: number;
+  modemMahPerDatagram: number;
+  /** Modem charge above its PSM floor ÷ Σ over delivering sessions of modem_send_rai_J (× CE2 factor when poor). */
+  modemPerReportRatio: number;
+  gnssMahPerFix: number;
+  hotShare: number;
+  created: number;
+  delivered: number;
+  lost: number;
+  alarms: number;
+  alarmsDelivered: number;
+  maxLatencyS: number;
+  wakes: number;
+}
+
+interface Session {
+  t: number; // s since trace start
+  ok: boolean;
+}
+
+/** The `uplink` events of the trace (not the drain period): one per NB-IoT session. */
+export function uplinkSessions(transcript: readonly string[], durationS: number): Session[] {
+  const out: Session[] = [];
+  for (const line of transcript) {
+    const sp1 = line.indexOf(" ");
+    const sp2 = line.indexOf(" ", sp1 + 1);
+    const t = Number(line.slice(0, sp1));
+    if (t > durationS) break;
+    const ev = parseEvent(line.slice(sp2 + 1));
+    if (ev?.name === "uplink") out.push({ t, ok: ev.fields.ok === "1" });
+  }
+  return out;
+}
+
+/** Charge (mAh) of the send energy POWER.md sets for each delivering session, in its coverage class. */
+export function sendTargetMah(sessions: readonly Session[], world: World, table: PowerTable): number {
+  let joules = 0;
+  for (const s of sessions) {
+    if (!s.ok) continue;
+    joules += table.modem_send_rai_J * (world.nbiot(s.t) === "poor" ? table.modem_ce2_factor : 1);
+  }
+  return joules / table.supply_v / 3.6;
+}
+
+const per = (a: number, b: number) => (b > 0 ? a / b : 0);
+
+export function benchRow(trace: Trace, r: SimResult): BenchRow {
+  const s = r.summary;
+  const table = powerTable(trace.power);
+  const days = s.duration_s / 86400;
+  const sessions = uplinkSessions(r.transcript, s.duration_s);
+  const target = sendTargetMah(sessions, new World(trace), table);
+  // The modem sleeps in PSM between sessions: that part is the sleep floor, not a report's cost.
+  const psmFloor = (table.modem_psm_mA * s.duration_s) / 3600;
+  return {
+    trace: s.trace,
+    days,
+    wakesPerDay: per(s.wakes, days),
+    awakeSPerDay: per(s.awake_s, days),
+    mAhPerDay: per(s.energy_mAh, days),
+    avgUa: s.avg_current_uA,
+    lifeDays: s.battery_life_days,
+    floorRatio: s.floor_ratio,
+    sessions: sessions.length,
+    sessionsOk: sessions.filter((x) => x.ok).length,
+    datagrams: s.uplinks,
+    modemMahPerSession: per(s.modem_mAh, sessions.length),
+    modemMahPerDatagram: per(s.modem_mAh, s.uplinks),
+    modemPerReportRatio: per(Math.max(0, s.modem_mAh - psmFloor), target),
+    gnssMahPerFix: per(s.gnss_mAh, s.fixes),
+    hotShare: s.hot_start_share,
+    created: s.records_created,
+    delivered: s.records_delivered,
+    lost: s.records_lost,
+    alarms: s.alarms_raised,
+    alarmsDelivered: s.alarms_delivered,
+    maxLatencyS: s.max_alarm_latency_s,
+    wakes: s.wakes,
+  };
+}

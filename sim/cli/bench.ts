@@ -1,0 +1,166 @@
+/**
+ * `npm run bench [-- [--set key=value ...] [--no-xs] [trace.json ...]]` (Node): replays every reference trip (or
+ * the given files) and prints the energy, radio and delivery figures, then runs the same trips inside the XS
+ * engine (xsnap worker) and prints computrons per wake and heap. `--set` overrides a configuration key in every
+ * trace (e.g. `--set heartbeat_s=900` to exercise the uplink while other duties are not wired yet).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { simulate } from "../core/simulation";
+import { loadTrace, TraceError } from "../core/trace-loader";
+import type { Trace } from "../core/trace-types";
+import { benchRow, type BenchRow } from "./bench-figures";
+import { bundleSimulator } from "./xs/bundle";
+import { XsWorker } from "./xs/xsnap-driver";
+
+interface Job {
+  file: string;
+  text: string; // the trace as given to the XS run (overrides applied)
+  trace: Trace;
+}
+
+interface NodeRun {
+  row: BenchRow;
+  ms: number;
+}
+
+const TRACES_DIR = new URL("../traces/", import.meta.url).pathname;
+
+function fail(msg: string): never {
+  process.stderr.write(msg + "\n");
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): { files: string[]; sets: Record<string, number | string>; xs: boolean } {
+  const files: string[] = [];
+  const sets: Record<string, number | string> = {};
+  let xs = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--no-xs") xs = false;
+    else if (a === "--set") {
+      const kv = argv[++i] ?? "";
+      const eq = kv.indexOf("=");
+      if (eq <= 0) fail(`error: --set needs key=value, got "${kv}"`);
+      const v = kv.slice(eq + 1);
+      sets[kv.slice(0, eq)] = v !== "" && Number.isFinite(Number(v)) ? Number(v) : v;
+    } else if (a.startsWith("--")) fail(`error: unknown option ${a}`);
+    else files.push(a);
+  }
+  if (files.length === 0)
+    for (const f of readdirSync(TRACES_DIR).sort()) if (f.endsWith(".json")) files.push(join(TRACES_DIR, f));
+  return { files, sets, xs };
+}
+
+function load(file: string, sets: Record<string, number | string>): Job {
+  let raw: { config?: Record<string, unknown> };
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    fail(`error: cannot read ${file}: ${(e as Error).message}`);
+  }
+  raw.config = { ...(raw.config ?? {}), ...sets };
+  const text = JSON.stringify(raw);
+  try {
+    return { file, text, trace: loadTrace(text) };
+  } catch (e) {
+    if (e instanceof TraceError) fail(`error: ${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+const fx = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+
+function table(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join("  ");
+  return [line(head), ...rows.map(line)].join("\n");
+}
+
+function printNode(runs: NodeRun[]): void {
+  const energy = runs.map(({ row: r }) => [
+    r.trace,
+    fx(r.days, 2),
+    fx(r.wakesPerDay, 1),
+    fx(r.awakeSPerDay, 1),
+    fx(r.mAhPerDay, 3),
+    fx(r.avgUa, 1),
+    r.lifeDays === null ? "n/a" : fx(r.lifeDays, 0),
+    r.lifeDays === null ? "n/a" : fx(r.lifeDays / 365, 1),
+    fx(r.floorRatio, 2),
+  ]);
+  console.log("energy (to the end of the trace)");
+  console.log(table(["trace", "days", "wakes/d", "awake s/d", "mAh/d", "µA avg", "life d", "life y", "÷floor"], energy));
+  const radio = runs.map(({ row: r }) => [
+    r.trace,
+    `${r.sessionsOk}/${r.sessions}`,
+    String(r.datagrams),
+    fx(r.modemMahPerSession, 4),
+    fx(r.modemMahPerDatagram, 4),
+    r.sessionsOk ? fx(r.modemPerReportRatio, 2) : "n/a",
+    fx(r.gnssMahPerFix, 4),
+    fx(100 * r.hotShare, 0),
+  ]);
+  console.log("\nradio and positions (modem÷target: modem charge above PSM over Σ modem_send_rai_J per delivering session, ×CE2 in poor; issue target ≤ 1.3)");
+  console.log(table(["trace", "ok/sessions", "datagrams", "modem mAh/sess", "mAh/datagram", "modem÷target", "GNSS mAh/fix", "hot %"], radio));
+  const delivery = runs.map(({ row: r }) => [
+    r.trace,
+    String(r.created),
+    String(r.delivered),
+    String(r.lost),
+    `${r.alarmsDelivered}/${r.alarms}`,
+    fx(r.maxLatencyS, 0),
+  ]);
+  console.log("\nrecords and alarms (delivery counted after the drain period)");
+  console.log(table(["trace", "created", "delivered", "lost", "alarms ok/raised", "max latency s"], delivery));
+}
+
+async function runXs(jobs: Job[], runs: NodeRun[]): Promise<void> {
+  const bundle = bundleSimulator();
+  const rows: string[][] = [];
+  for (let i = 0; i < jobs.length; i++) {
+    // One worker per trip, so the heap figure is that trip's alone.
+    const xs = new XsWorker();
+    try {
+      await xs.evaluate(bundle);
+      const t0 = performance.now();
+      const r = await xs.command(Buffer.from(jobs[i].text, "utf8"));
+      const xsMs = performance.now() - t0;
+      const out = JSON.parse(r.reply.toString("utf8")) as { summary?: { wakes: number }; error?: string };
+      const wakes = Math.max(1, out.summary?.wakes ?? runs[i].row.wakes);
+      const compute = r.meter.compute ?? 0;
+      rows.push([
+        runs[i].row.trace,
+        String(wakes),
+        String(compute),
+        String(Math.round(compute / wakes)),
+        String(r.meter.currentHeapCount ?? "n/a"),
+        fx(xsMs / wakes, 2),
+        fx(runs[i].ms / wakes, 2),
+      ]);
+    } finally {
+      xs.close();
+    }
+  }
+  console.log("\nXS engine (whole simulator in xsnap; computrons include the simulated world) and Node wall time");
+  console.log(table(["trace", "wakes", "computrons", "per wake", "heap slots", "XS ms/wake", "Node ms/wake"], rows));
+}
+
+async function main(): Promise<void> {
+  const { files, sets, xs } = parseArgs(process.argv.slice(2));
+  const jobs = files.map((f) => load(f, sets));
+  if (Object.keys(sets).length) console.log(`config overrides: ${JSON.stringify(sets)}\n`);
+  const runs: NodeRun[] = [];
+  for (const job of jobs) {
+    const t0 = performance.now();
+    const r = simulate(job.trace);
+    runs.push({ row: benchRow(job.trace, r), ms: performance.now() - t0 });
+  }
+  printNode(runs);
+  if (xs) await runXs(jobs, runs);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
