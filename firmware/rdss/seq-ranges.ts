@@ -13,6 +13,13 @@ export function hasSeq(r: readonly number[], seq: number): boolean {
   return false;
 }
 
+/** How many seqs the set holds. */
+export function countSeqs(r: readonly number[]): number {
+  let n = 0;
+  for (let i = 0; i + 1 < r.length; i += 2) n += r[i + 1] - r[i] + 1;
+  return n;
+}
+
 /** The set with these seqs added; adjacent and overlapping ranges merge. */
 export function addSeqs(r: readonly number[], seqs: readonly number[], maxRanges: number): SeqRanges {
   const pairs: [number, number][] = [];

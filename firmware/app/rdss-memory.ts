@@ -1,0 +1,159 @@
+/**
+ * What the short-message duty remembers across deep sleep (app.mod("rdss")) and how it turns that, the NB-IoT
+ * link health and the record log into one fallback-policy question. dueAt() and run() ask the same question
+ * (gate()), so a wake the duty asks for is a wake in which it acts.
+ */
+import type { CardInfo } from "../rdss/card-limits";
+import {
+  decide,
+  LEDGER_RANGES,
+  ledgerToday,
+  newLedger,
+  noteOldestPending,
+  RDSS_MESSAGE_J,
+  RDSS_STANDBY_W,
+  type PolicyDecision,
+  type PolicyInput,
+  type RdssLedger,
+} from "../rdss/fallback-policy";
+import type { RdssSnapshot } from "../rdss/rdss-driver";
+import { checkRanges, countSeqs } from "../rdss/seq-ranges";
+import type { TrackRecord } from "../store/track-record";
+import type { App } from "./app";
+import type { LinkHealth } from "./duty";
+
+export const RDSS_MOD = "rdss";
+
+/** After a try that failed without a retry time (no card, refused, no feedback), leave the module off this long. */
+export const HOLD_MS = 15 * 60_000;
+/** The least powered time worth a try (boot, card, burst, feedback); the cap keeps this much in reserve. */
+export const MIN_TRY_MS = 5000;
+/** Records offered to the policy per question, besides those already sent by short message. */
+export const PEEK_MAX = 128;
+
+export interface RdssMemory {
+  drv: RdssSnapshot; // the driver's: card, last and next allowed send
+  ledger: RdssLedger; // today's energy and the seqs sent by short message
+  beams?: { usable: number; atMs: number }; // what the module saw on its last try
+  holdUntil?: number; // monotonic ms; set after a try that failed without a retry time
+  posAt?: number; // creation time of the newest record sent by short message (each carries the last known fix)
+  cmds: { applied: number; rejected: number }; // text commands from the centre
+}
+
+const isNum = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null;
+
+function card(x: unknown): CardInfo | undefined {
+  if (!isObj(x)) return undefined;
+  const ok =
+    typeof x.id === "string" &&
+    isNum(x.intervalS) &&
+    isNum(x.level) &&
+    isNum(x.capacityBits) &&
+    (x.version === "2.1" || x.version === "4.0");
+  return ok ? { id: x.id as string, intervalS: x.intervalS as number, level: x.level as number, capacityBits: x.capacityBits as number, version: x.version as CardInfo["version"] } : undefined;
+}
+
+const optNum = (x: unknown): number | undefined => (isNum(x) ? x : undefined);
+
+/**
+ * The saved memory, checked field by field: RTC memory may hold an older firmware's shape, and a field that
+ * does not check out is forgotten rather than trusted (forgetting costs at most one card read or one repeat).
+ */
+export function loadMemory(app: App): RdssMemory {
+  const m = app.mod<unknown>(RDSS_MOD);
+  const o = isObj(m) ? m : {};
+  const d = isObj(o.drv) ? o.drv : {};
+  const l = isObj(o.ledger) ? o.ledger : {};
+  const b = isObj(o.beams) ? o.beams : undefined;
+  const c = isObj(o.cmds) ? o.cmds : {};
+  return {
+    drv: { card: card(d.card), lastSendMs: optNum(d.lastSendMs), nextSendMs: optNum(d.nextSendMs) },
+    ledger: isNum(l.day) && isNum(l.usedJ) ? { day: l.day, usedJ: l.usedJ, sent: checkRanges(l.sent, LEDGER_RANGES) } : newLedger(),
+    beams: b && isNum(b.usable) && isNum(b.atMs) ? { usable: b.usable, atMs: b.atMs } : undefined,
+    holdUntil: optNum(o.holdUntil),
+    posAt: optNum(o.posAt),
+    cmds: { applied: optNum(c.applied) ?? 0, rejected: optNum(c.rejected) ?? 0 },
+  };
+}
+
+/** Saves without undefined fields, so the retained JSON stays small. */
+export function saveMemory(app: App, m: RdssMemory): void {
+  const out: Record<string, unknown> = { drv: strip(m.drv), ledger: m.ledger, cmds: m.cmds };
+  if (m.beams) out.beams = m.beams;
+  if (m.holdUntil !== undefined) out.holdUntil = m.holdUntil;
+  if (m.posAt !== undefined) out.posAt = m.posAt;
+  app.saveMod(RDSS_MOD, out);
+}
+
+function strip<T extends object>(o: T): T {
+  const out = {} as Record<string, unknown>;
+  for (const k of Object.keys(o)) if ((o as Record<string, unknown>)[k] !== undefined) out[k] = (o as Record<string, unknown>)[k];
+  return out as T;
+}
+
+/**
+ * Forgets seqs the server acknowledged over NB-IoT (no longer in the log). Seqs only grow, so everything older
+ * than the oldest undelivered record is gone; one acked out of order stays until the ledger forgets it, which
+ * only means it is not offered to the policy, and it is not in the log anyway.
+ */
+export function pruneLedger(app: App, l: RdssLedger): RdssLedger {
+  if (l.sent.length === 0) return l;
+  const oldest = app.records.pending() === 0 ? Infinity : (app.records.peek(1)[0]?.seq ?? Infinity);
+  return oldest === Infinity ? { day: l.day, usedJ: l.usedJ, sent: [] } : noteOldestPending(l, oldest);
+}
+
+/**
+ * The records the policy chooses from: alarms first (none skipped), then door and trip events, then the rest,
+ * PEEK_MAX of them past those already sent by short message (the log reads those too: it has no way to skip
+ * them, so the cost grows with what went by short message and is still unacknowledged, only while NB-IoT fails).
+ */
+export function undelivered(app: App, l: RdssLedger): TrackRecord[] {
+  const pending = app.records.pending();
+  return pending === 0 ? [] : app.records.peekPriority(Math.min(pending, PEEK_MAX + countSeqs(l.sent)));
+}
+
+/** The NB-IoT side as the policy sees it; no health record (after a power loss) reads as "working". */
+export function nbiotView(app: App): PolicyInput["nbiot"] {
+  const h = app.mod<LinkHealth>("nbiot");
+  const coverage = h?.coverage === "none" ? "none" : h?.coverage === "good" ? "good" : "poor";
+  return { coverage, failingSinceMs: isNum(h?.failingSince) ? h!.failingSince : undefined };
+}
+
+/** When NB-IoT will have failed long enough for the policy (Infinity while it works). */
+export function fallbackFrom(app: App): number {
+  const n = nbiotView(app);
+  if (n.coverage === "none") return -Infinity;
+  return n.failingSinceMs === undefined ? Infinity : n.failingSinceMs + app.config.rdss_after_s * 1000;
+}
+
+/**
+ * The policy's answer at nowMs, with the duty's own holds: a try that failed without a retry time, and an energy
+ * reserve so that a try always has at least MIN_TRY_MS of powered time left under the daily cap.
+ */
+export function gate(app: App, m: RdssMemory, records: readonly TrackRecord[], nowMs: number): PolicyDecision {
+  if (m.holdUntil !== undefined && nowMs < m.holdUntil) return { action: "wait", reason: "no-beams", retryAtMs: m.holdUntil };
+  const h = app.mod<LinkHealth>("nbiot");
+  const lastPos = Math.max(isNum(h?.lastPositionAckAt) ? h!.lastPositionAckAt : -Infinity, m.posAt ?? -Infinity);
+  return decide({
+    nowMs,
+    config: {
+      rdss_after_s: app.config.rdss_after_s,
+      rdss_stale_s: app.config.rdss_stale_s,
+      rdss_daily_j: app.config.rdss_daily_j - (RDSS_STANDBY_W * MIN_TRY_MS) / 1000,
+    },
+    nbiot: nbiotView(app),
+    lastDeliveredPositionMs: lastPos > -Infinity ? lastPos : undefined,
+    undelivered: records,
+    card: m.drv.card,
+    nextSendMs: m.drv.nextSendMs,
+    beams: m.beams,
+    ledger: m.ledger,
+  });
+}
+
+/** Powered time the day's cap still allows after reserving one message's energy (ms, never negative). */
+export function standbyBudgetMs(app: App, m: RdssMemory, nowMs: number): number {
+  const left = app.config.rdss_daily_j - ledgerToday(m.ledger, nowMs).usedJ - RDSS_MESSAGE_J;
+  return Math.max(0, (left / RDSS_STANDBY_W) * 1000);
+}
