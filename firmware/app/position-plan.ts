@@ -75,7 +75,10 @@ export function planReport(app: App, m: PositionMods): ReportPlan {
   const forced = planned === undefined || due < planned;
   const reportAt = Math.min(due, planned ?? now);
   const history = forced ? { ...m.history, failures: 0 } : m.history;
-  return { reportAt, forced, search: planSearch(now, app.config, history, Math.max(now, reportAt)) };
+  const search = planSearch(now, app.config, history, Math.max(now, reportAt));
+  // A receiver kept tracking has its fix one epoch after asking: no early start.
+  if (m.gnss?.power === "on") search.startAt = Math.max(search.startAt, reportAt);
+  return { reportAt, forced, search };
 }
 
 /** When the duty next needs the MCU. */

@@ -114,7 +114,8 @@ export class PositionSession {
     storeMods(this.app, this.m);
     const now = this.app.now();
     if (rx.state() === "booting") return this.arm(now + BOOT_POLL_MS, () => this.pace());
-    const at = checkpoint(now, sr, this.m.history.ttf);
+    // A receiver that was tracking has its fix within an epoch: a nap would only delay it.
+    const at = this.wasTracking ? now : checkpoint(now, sr, this.m.history.ttf);
     if (at - now >= NAP_MIN_MS) {
       this.m.memo.resumeAt = at;
       return this.close();
@@ -159,7 +160,10 @@ export class PositionSession {
     if (this.wasTracking) m.history.ttf = { ...learned };
     const summary = fixSummary(fix, app.utc());
     if (summary) app.state.lastFix = summary;
-    m.motion = updateMotion(m.motion, { now, acc: app.state.acc, speed: fix.speed, lat: fix.lat, lon: fix.lon }, app.config);
+    // 1e-7° is what a record keeps; the extra digits would only fatten the retained snapshots.
+    const lat = fix.lat === undefined ? undefined : round7(fix.lat);
+    const lon = fix.lon === undefined ? undefined : round7(fix.lon);
+    m.motion = updateMotion(m.motion, { now, acc: app.state.acc, speed: fix.speed, lat, lon }, app.config);
     app.emit("fix", { start, ttf_ms: ttfMs, sats: fix.satsUsed, hdop: fix.hdop });
     this.alarm(BIT.gnssFault, false, "gnss-fault");
     this.report(fix, planReport(app, m));
@@ -186,7 +190,7 @@ export class PositionSession {
     else trigger = reportTriggered(Math.max(now, p.reportAt), cfg, m.motion, m.last, ext, fix) ?? (cfg.rep_strategy === 0 ? "time" : undefined);
     if (trigger) {
       app.record("position");
-      const pos = fix?.lat !== undefined ? fix : m.last;
+      const pos = fix?.lat !== undefined && fix.lon !== undefined ? { lat: round7(fix.lat), lon: round7(fix.lon), course: fix.course } : m.last;
       m.last = { at: now, lat: pos?.lat, lon: pos?.lon, course: pos?.course };
       app.emit("position-report", { trigger, fixed: fix !== undefined });
     }
@@ -305,4 +309,8 @@ export class PositionSession {
     this.owned.clear();
     this.done();
   }
+}
+
+function round7(deg: number): number {
+  return Math.round(deg * 1e7) / 1e7;
 }
