@@ -77,9 +77,10 @@ export function loadMemory(app: App): RdssMemory {
   };
 }
 
-/** Saves without undefined fields, so the retained JSON stays small. */
+/** Saves without undefined fields and with energy in 0.1 J (rounded up), so the retained JSON stays small. */
 export function saveMemory(app: App, m: RdssMemory): void {
-  const out: Record<string, unknown> = { drv: strip(m.drv), ledger: m.ledger, cmds: m.cmds };
+  const ledger: RdssLedger = { day: m.ledger.day, usedJ: Math.ceil(m.ledger.usedJ * 10 - 1e-9) / 10, sent: m.ledger.sent };
+  const out: Record<string, unknown> = { drv: strip(m.drv), ledger, cmds: m.cmds };
   if (m.beams) out.beams = m.beams;
   if (m.holdUntil !== undefined) out.holdUntil = m.holdUntil;
   if (m.posAt !== undefined) out.posAt = m.posAt;
@@ -155,5 +156,5 @@ export function gate(app: App, m: RdssMemory, records: readonly TrackRecord[], n
 /** Powered time the day's cap still allows after reserving one message's energy (ms, never negative). */
 export function standbyBudgetMs(app: App, m: RdssMemory, nowMs: number): number {
   const left = app.config.rdss_daily_j - ledgerToday(m.ledger, nowMs).usedJ - RDSS_MESSAGE_J;
-  return Math.max(0, (left / RDSS_STANDBY_W) * 1000);
+  return Math.max(0, Math.floor((left / RDSS_STANDBY_W) * 1000));
 }

@@ -2,7 +2,6 @@
 import { describe, expect, it } from "vitest";
 import type { App } from "../../firmware/app/app";
 import { rdssDuty } from "../../firmware/app/rdss-duty";
-import { RDSS_MESSAGE_J, RDSS_STANDBY_W } from "../../firmware/rdss/fallback-policy";
 import { RDSS_TIMING } from "../../firmware/rdss/rdss-driver";
 import { CENTRE_ID, field, rig } from "./rdss-rig";
 
@@ -141,7 +140,7 @@ describe("short-message duty", () => {
     expect(r.pending().map((x) => x.kind)).toEqual(["alarm"]); // the second one, not acked yet
   });
 
-  it("applies a SET from the command centre from the next wake, and rejects one from another card", () => {
+  it("applies a SET from the command centre from the next wake, and rejects a bad one whole", () => {
     const r = rig({ version: "4.0", hours: 1, alarmsAtS: [600, 1800], uplink: { everyS: 300, failFromS: 0, coverage: "none" } });
     r.sim.centreSend("SET rep_moving_s=600 rdss_stale_s=7200");
     r.run(1000_000);
@@ -152,7 +151,33 @@ describe("short-message duty", () => {
     r.sched.run(3600_000);
     expect(r.settings.get("rep_moving_s")).toBe("600");
     expect(r.lines("rdss-command-rejected").length).toBe(1);
-    expect(CENTRE_ID).toBe("0247718");
+  });
+
+  it("takes commands only from the command centre's card (rdss_dest)", () => {
+    const r = rig({ version: "2.1", hours: 1, alarmsAtS: [600], uplink: { everyS: 300, failFromS: 0, coverage: "none" }, settings: { rdss_dest: "0000001" } });
+    r.sim.centreSend("SET rep_moving_s=600");
+    r.run();
+    expect(r.centre.length).toBe(1);
+    expect(r.settings.get("rep_moving_s")).toBeUndefined();
+    expect(r.lines("rdss-command-rejected").map((l) => field(l.line, "from"))).toEqual([CENTRE_ID]);
+  });
+
+  it("a power cut during a try loses the memory, not the records, and the card's interval still holds", () => {
+    const card = { id: "0166166", intervalS: 300, level: 2 };
+    // The first message goes at ~600.15 s; the cut lands in the try for the second alarm, after its burst.
+    const r = rig({ version: "4.0", hours: 2, card, alarmsAtS: [600, 1000], faults: [{ t: 1002.2, kind: "power-cut", for: 5 }], uplink: { everyS: 120, failFromS: 0, coverage: "none" } });
+    r.run();
+    expect(r.runner.powerCuts).toBe(1);
+    expect(r.runner.crashes + r.runner.watchdogResets).toBe(0);
+    const sent = r.lines("rdss-tx").map((l) => l.t);
+    for (let i = 1; i < sent.length; i++) expect(sent[i] - sent[i - 1]).toBeGreaterThanOrEqual(card.intervalS * 1000);
+    expect(r.server.records().map((x) => x.rec.kind)).toEqual(["alarm", "alarm"]);
+    expect(r.pending().length).toBe(2);
+    // With its ledger gone the device asks once inside the interval: the system refuses (no burst, no energy)
+    // and says when; the driver takes that as its next allowed send, and both alarms go again then (deduped).
+    expect(r.sim.counters.rejected).toEqual({ interval: 1 });
+    expect(r.sim.counters.sent).toBe(3);
+    expect(r.server.counters.duplicates).toBe(2);
   });
 });
 
@@ -163,6 +188,3 @@ function joules(mAh: number): number {
 function countAfter(lines: { t: number }[], t: number): number {
   return lines.filter((l) => l.t > t).length;
 }
-
-void RDSS_MESSAGE_J;
-void RDSS_STANDBY_W;

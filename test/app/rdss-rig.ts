@@ -68,6 +68,7 @@ export interface RigOptions {
   alarmsAtS?: number[]; // seconds; an alarm record each
   uplink?: UplinkPlan;
   withoutPort?: boolean;
+  faults?: unknown[]; // trace faults, e.g. power cuts
 }
 
 export interface UplinkPlan {
@@ -79,8 +80,9 @@ export interface UplinkPlan {
 
 /** Alarm records at fixed times (the cold-chain engine's place in the cycle). */
 function alarmDuty(timesMs: readonly number[]): Duty {
+  // Kept in settings, not in RTC memory: a power cut must not make the stand-in record its alarms again.
   const next = (app: App) => {
-    const last = app.mod<number>("t-alarm") ?? -1;
+    const last = Number(app.ports.settings.get("t_alarm") ?? -1);
     for (const t of timesMs) if (t > last) return t;
     return Infinity;
   };
@@ -91,7 +93,7 @@ function alarmDuty(timesMs: readonly number[]): Duty {
     run(app, done) {
       const t = next(app);
       app.record("alarm", { code: "temp-high", raised: true, probe: 0, extreme: 95 });
-      app.saveMod("t-alarm", t);
+      app.ports.settings.set("t_alarm", String(t));
       done();
     },
   };
@@ -129,6 +131,7 @@ export function rig(o: RigOptions) {
     device: { id: "13800138000", rdss: o.version === "2.1" ? "bds2-2.1" : "bds3-4.0" },
     route: [{ t: 0, lat: 39.9, lon: 116.4 }],
     rdssSky: o.beams ?? [{ t: 0, beams: 3 }],
+    faults: o.faults ?? [],
   });
   const sched = new Scheduler();
   const world = new World(trace);
