@@ -28,7 +28,8 @@ import type { TrackRecord } from "../../firmware/store/track-record";
 import type { PowerMeter } from "./power-meter";
 import type { Rng } from "./rng";
 import type { Scheduler } from "./scheduler";
-import type { SimModule, SimUart } from "./uart";
+import type { Trace } from "./trace-types";
+import { SimUart, type SimModule } from "./uart";
 import type { World } from "./world";
 
 export interface SimRdssCard {
@@ -242,4 +243,29 @@ export class SimRdss implements SimModule {
     const msg: CentreMessage = { from: card!.id, dest, bytes: data.slice(), records, error };
     sched.at(at, () => this.o.centre(msg, at));
   }
+}
+
+/** The centre's card id: sender of its text commands; the firmware's rdss_dest must name it. */
+export const CENTRE_ID = "0247718";
+
+/**
+ * The module a trace's device.rdss describes on its own UART (pass the UART to the device runner as `rdss`), or
+ * undefined for "none". The trace names no card, so the fleet's usual one is assumed unless given: a 60 s card,
+ * level 3 on BDS-2 (628 bits), level 2 on BDS-3 (regional 14,000 bits), its id from the terminal id.
+ * `card: null` fits no card.
+ */
+export function simRdssFor(
+  trace: Trace,
+  parts: { sched: Scheduler; world: World; meter: PowerMeter; rng: Rng },
+  centre: (msg: CentreMessage, atMs: number) => void,
+  card?: SimRdssCard | null,
+): { sim: SimRdss; uart: SimUart } | undefined {
+  if (trace.device.rdss === "none") return undefined;
+  const version: RdssVersion = trace.device.rdss === "bds2-2.1" ? "2.1" : "4.0";
+  const digits = trace.device.id.replace(/[^0-9]/g, "");
+  const fitted = card === null ? undefined : (card ?? { id: (digits.slice(-6) || "1").padStart(7, "0"), intervalS: 60, level: version === "2.1" ? 3 : 2 });
+  const sim = new SimRdss({ ...parts, version, card: fitted, centre, centreId: CENTRE_ID });
+  const uart = new SimUart(parts.sched, sim);
+  sim.attach(uart);
+  return { sim, uart };
 }

@@ -3,7 +3,7 @@
  * runner (a fresh firmware per wake), SimRdss on its own UART with the centre feeding FleetServer.acceptRecord,
  * and two stand-in duties for what this test does not exercise: alarms at given times, and an NB-IoT uplink that
  * keeps the link-health record (failing, or recovering and acknowledging everything at given times).
- * The wiring of SimRdss and the centre is the one sim/core/simulation.ts needs (see rdssFor()).
+ * The wiring of SimRdss (simRdssFor) and of the centre to FleetServer.acceptRecord is the simulation's.
  */
 import type { Ports } from "../../hal/ports";
 import type { App } from "../../firmware/app/app";
@@ -16,48 +16,17 @@ import { SimFlash } from "../../sim/core/flash-sim";
 import { RecordLog } from "../../firmware/store/record-log";
 import { PowerMeter } from "../../sim/core/power-meter";
 import { powerTable } from "../../sim/core/power-table";
-import { SimRdss, type CentreMessage, type SimRdssCard } from "../../sim/core/rdss-sim";
+import { CENTRE_ID, simRdssFor, type CentreMessage, type SimRdssCard } from "../../sim/core/rdss-sim";
 import { SimRetained } from "../../sim/core/retained-sim";
 import { Rng } from "../../sim/core/rng";
 import { Scheduler } from "../../sim/core/scheduler";
 import { SimSettings } from "../../sim/core/settings-sim";
 import { validateTrace } from "../../sim/core/trace-loader";
-import type { Trace } from "../../sim/core/trace-types";
 import { SimUart, type SimModule } from "../../sim/core/uart";
 import { World } from "../../sim/core/world";
 
-export const CENTRE_ID = "0247718";
+export { CENTRE_ID };
 const silent: SimModule = { fromHost() {}, setPower() {} };
-
-/**
- * The module a trace's device.rdss describes, or undefined for "none". The trace names no card, so the fleet's
- * usual one is assumed: a 60 s card, level 3 on BDS-2 (628 bits) and level 2 on BDS-3 (regional 14,000 bits).
- */
-export function rdssFor(
-  trace: Trace,
-  parts: { sched: Scheduler; world: World; meter: PowerMeter; rng: Rng },
-  centre: (msg: CentreMessage, atMs: number) => void,
-  card?: SimRdssCard | null,
-): { sim: SimRdss; uart: SimUart } | undefined {
-  if (trace.device.rdss === "none") return undefined;
-  const version = trace.device.rdss === "bds2-2.1" ? "2.1" : "4.0";
-  const sim = new SimRdss({
-    ...parts,
-    version,
-    card: card === null ? undefined : (card ?? { id: cardId(trace.device.id), intervalS: 60, level: version === "2.1" ? 3 : 2 }),
-    centre,
-    centreId: CENTRE_ID,
-  });
-  const uart = new SimUart(parts.sched, sim);
-  sim.attach(uart);
-  return { sim, uart };
-}
-
-/** A 7-digit card id from the terminal id, so that runs of different devices differ. */
-function cardId(id: string): string {
-  const digits = id.replace(/[^0-9]/g, "");
-  return (digits.slice(-6) || "1").padStart(7, "0");
-}
 
 export interface RigOptions {
   version: "2.1" | "4.0";
@@ -139,7 +108,7 @@ export function rig(o: RigOptions) {
   const rng = new Rng(trace.seed);
   const server = new FleetServer();
   const centre: { msg: CentreMessage; at: number }[] = [];
-  const module = rdssFor(trace, { sched, world, meter, rng }, (msg, at) => {
+  const module = simRdssFor(trace, { sched, world, meter, rng }, (msg, at) => {
     centre.push({ msg, at });
     for (const r of msg.records) server.acceptRecord(r, at, "rdss");
   }, o.card)!;
