@@ -236,15 +236,16 @@ export class GnssReceiver {
     if (!sr) return;
     const now = this.o.clock.now();
     if (now < sr.capAt && !sr.abortChecked) {
-      // Just booted from deep sleep into a running search: listen a little before judging the sky.
-      if (!this.lastFix && now - this.listenSince < LISTEN_MS) {
+      // Just booted from deep sleep into a running search: listen a little before judging the sky. An epoch
+      // alone is not enough: the satellite view (GSV) comes every 5th epoch only.
+      // Abort check: a sky with fewer than 3 satellites heard after fix_abort_s is a tunnel or a warehouse.
+      const skyOk = this.lastFix !== undefined && (this.lastFix.mode >= 2 || satsWithSignal(this.lastFix) >= 3);
+      if (!skyOk && now - this.listenSince < LISTEN_MS) {
         this.arm(Math.min(sr.capAt, this.listenSince + LISTEN_MS), () => this.deadline());
         return;
       }
       sr.abortChecked = true;
-      // Abort check: a sky with fewer than 3 satellites heard after fix_abort_s is a tunnel or a warehouse.
-      const heard = this.lastFix ? satsWithSignal(this.lastFix) : 0;
-      if (heard < 3 && !(this.lastFix && this.lastFix.mode >= 2)) return this.fail("no-signal");
+      if (!skyOk) return this.fail("no-signal");
       this.arm(sr.capAt, () => this.deadline());
       return;
     }
