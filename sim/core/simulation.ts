@@ -13,7 +13,7 @@ import { SimGnss } from "./gnss-sim";
 import { SimModem } from "./modem-sim";
 import { PowerMeter } from "./power-meter";
 import { powerTable } from "./power-table";
-import { SimRdss } from "./rdss-sim";
+import { CENTRE_ID, simRdssFor } from "./rdss-sim";
 import { SimRetained } from "./retained-sim";
 import { Rng } from "./rng";
 import { Scheduler } from "./scheduler";
@@ -48,6 +48,7 @@ function provision(trace: Trace): SimSettings {
   s.set("modem_model", trace.device.modem);
   s.set("gnss_model", trace.device.gnss);
   s.set("probes", trace.device.probes.join(","));
+  s.set("rdss_dest", CENTRE_ID);
   for (const k of Object.keys(trace.config)) s.set(k, String(trace.config[k]));
   return s;
 }
@@ -69,24 +70,9 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
   const modemUart = new SimUart(sched, modem);
   modem.attach(modemUart);
 
-  let rdss: SimRdss | undefined;
-  let rdssUart: SimUart | undefined;
-  if (trace.device.rdss !== "none") {
-    const version = trace.device.rdss === "bds2-2.1" ? "2.1" : "4.0";
-    rdss = new SimRdss({
-      sched,
-      world,
-      meter,
-      rng: rng.fork("rdss"),
-      version,
-      card: { id: "0" + trace.device.id.slice(-6), intervalS: 60, level: version === "2.1" ? 3 : 2 },
-      centre: (msg, atMs) => {
-        for (const rec of msg.records) server.acceptRecord(rec, atMs, "rdss");
-      },
-    });
-    rdssUart = new SimUart(sched, rdss);
-    rdss.attach(rdssUart);
-  }
+  const rdss = simRdssFor(trace, { sched, world, meter, rng: rng.fork("rdss") }, (msg, atMs) => {
+    for (const rec of msg.records) server.acceptRecord(rec, atMs, "rdss");
+  });
 
   const sensors = { sched, world, meter, rng: rng.fork("probes"), probes: trace.device.probes };
   const oneWire = new SimOneWire(sensors);
@@ -102,7 +88,7 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
     settings: provision(trace),
     gnss: gnssUart,
     modem: modemUart,
-    rdss: rdssUart,
+    rdss: rdss?.uart,
     oneWire,
     i2c,
     boot: opts.boot ?? firmwareBoot,
@@ -123,7 +109,7 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
     transcriptLines: transcript.length,
     uplinks: modem.counters.uplinks,
     modemResets: modem.counters.resets,
-    rdssSent: rdss?.counters.sent ?? 0,
+    rdssSent: rdss?.sim.counters.sent ?? 0,
   };
   sched.run(endMs + drainMs);
   const summary = summarize({ trace, world, table: meter.table, server, runner, transcript, atEnd });
