@@ -39,6 +39,8 @@ const JUDGE_POLL_MS = 1000;
 const KEEP_TRACKING_MS = 120_000;
 /** Distance strategy: when a fix shows the distance not covered yet, look again no sooner than this. */
 const RECHECK_MS = 30_000;
+/** A distance this close to rep_distance_m counts: one more search for the last few metres would cost a fix. */
+const DISTANCE_SLACK = 0.97;
 /** A self-waking receiver whose wake time is this close to the wanted one is left alone. */
 const WAKE_TOLERANCE_MS = 1000;
 
@@ -187,7 +189,13 @@ export class PositionSession {
     let trigger: ReportTrigger | "forced" | undefined;
     if (p.forced) trigger = "forced";
     else if (!fix) trigger = "time"; // no position to judge distance by: the schedule's time it is
-    else trigger = reportTriggered(Math.max(now, p.reportAt), cfg, m.motion, m.last, ext, fix) ?? (cfg.rep_strategy === 0 ? "time" : undefined);
+    else {
+      // The search started early so that the fix lands on time: count the distance the truck covers until then.
+      const ahead = ((fix.speed ?? 0) * Math.max(0, p.reportAt - now)) / 1000;
+      const judged = { ...cfg, rep_distance_m: Math.max(1, cfg.rep_distance_m * DISTANCE_SLACK - ahead) };
+      trigger = reportTriggered(Math.max(now, p.reportAt), judged, m.motion, m.last, ext, fix);
+      if (!trigger && cfg.rep_strategy === 0) trigger = "time";
+    }
     if (trigger) {
       app.record("position");
       const pos = fix?.lat !== undefined && fix.lon !== undefined ? { lat: round7(fix.lat), lon: round7(fix.lon), course: fix.course } : m.last;

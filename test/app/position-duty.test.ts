@@ -3,6 +3,7 @@ import type { App } from "../../firmware/app/app";
 import type { Duty } from "../../firmware/app/duty";
 import { positionDuty } from "../../firmware/app/position-duty";
 import { decodeRetained } from "../../firmware/store/retained-state";
+import { distanceM } from "../../firmware/gnss/geo";
 import { txt } from "../../sim/core/nmea-build";
 import { positionRig, type Event } from "./position-rig";
 
@@ -278,5 +279,23 @@ describe("benchmark: a 6 h drive on battery", () => {
     expect(late).toBeLessThan(8000);
     expect(hot / fixes.length).toBeGreaterThan(0.95);
     expect(gnss / reports).toBeLessThan(0.1);
+  });
+});
+
+describe("distance strategy", () => {
+  it("rep_strategy 1 at 72 km/h with rep_distance_m 3000: a report every ~150 s, each ~3 km from the last", () => {
+    const r = positionRig({ hours: 1, config: { rep_strategy: 1, rep_distance_m: 3000 } });
+    r.run();
+    const recs = r.records().filter((rec) => rec.kind === "position" && rec.mono > 120_000);
+    expect(recs.length).toBeGreaterThanOrEqual(20);
+    for (let i = 1; i < recs.length; i++) {
+      const a = recs[i - 1].fix!;
+      const b = recs[i].fix!;
+      const d = distanceM(a.lat, a.lon, b.lat, b.lon);
+      expect(d).toBeGreaterThan(2850);
+      expect(d).toBeLessThan(3300);
+    }
+    // One search per report: the prediction from the speed is good enough not to need a second look.
+    expect(r.named("gnss-search").length).toBeLessThanOrEqual(positions(r).length + 1);
   });
 });
