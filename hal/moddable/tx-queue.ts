@@ -11,9 +11,9 @@ export class TxQueue {
   constructor(private readonly send: (bytes: Uint8Array) => void) {}
 
   get pending(): number {
-    let n = -this.head;
+    let n = 0;
     for (const c of this.chunks) n += c.length;
-    return n;
+    return n - this.head;
   }
 
   push(bytes: Uint8Array): void {
