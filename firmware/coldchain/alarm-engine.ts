@@ -240,8 +240,9 @@ export class AlarmEngine {
     return this.bands[probe]?.find((b) => b.index === index);
   }
 
-  private next(): Millis | undefined {
-    let n = vehicle.vehicleNext(this.s, this.cfg) ?? Infinity;
+  /** When the engine next needs a reading (a delay or clear delay ends, a probe fault is confirmed). */
+  sampleDue(): Millis | undefined {
+    let n = Infinity;
     for (const key of Object.keys(this.s.det)) {
       const d = this.s.det[key];
       const b = this.band(key)!;
@@ -253,6 +254,17 @@ export class AlarmEngine {
       if (!f.raised) n = Math.min(n, f.t0 + PROBE_FAULT_CONFIRM_S * 1000);
     }
     return n === Infinity ? undefined : n;
+  }
+
+  /** When the engine next needs a tick without a reading (the door timer). */
+  tickDue(): Millis | undefined {
+    return vehicle.vehicleNext(this.s, this.cfg);
+  }
+
+  private next(): Millis | undefined {
+    const a = this.sampleDue() ?? Infinity;
+    const b = this.tickDue() ?? Infinity;
+    return a === Infinity && b === Infinity ? undefined : Math.min(a, b);
   }
 }
 
