@@ -2,7 +2,8 @@
  * The simulated fleet platform, behaving like Traccar: 0x8001 to 0x0200/0x0704/0x0002/0x0102/0x0001, 0x8100 with
  * an auth code to 0x0100. It keeps every record it received (deduped by the vendor item's record sequence, with
  * the time of first delivery), sends the trace's queued downlinks right after the device's next uplink (again on
- * uplinks a minute or more later until the device answers, at most 3 times), and keeps a transcript.
+ * uplinks a minute or more later until the device answers, at most 3 times), and keeps a transcript and the order
+ * in which records arrived by either route (copies included), which the store alone cannot tell.
  */
 import { fromHex } from "../../firmware/core/bytes";
 import { encodeFrame, parseFrame, splitFrames } from "../../firmware/protocol/frame";
@@ -23,7 +24,7 @@ import { decodeParamsReply, encodeItems, encodeQueryIds, encodeValue, paramById 
 import type { ParamItem } from "../../firmware/protocol/params";
 import { locationToRecord } from "../../firmware/protocol/record-location";
 import { Reassembler } from "../../firmware/protocol/subpackage";
-import type { TrackRecord } from "../../firmware/store/track-record";
+import type { RecordKind, TrackRecord } from "../../firmware/store/track-record";
 import { bodyJson } from "./jt808-report";
 import type { DatagramServer } from "./network";
 import type { Downlink } from "./trace-types";
@@ -35,6 +36,15 @@ export interface StoredRecord {
   firstAtMs: number;
   via: Route;
   copies: number;
+}
+
+/** One record reaching the platform; copy 1 is the first delivery, 2 and up are duplicates. */
+export interface Arrival {
+  atMs: number;
+  seq: number;
+  kind: RecordKind;
+  via: Route;
+  copy: number;
 }
 
 export interface TranscriptEntry {
@@ -60,9 +70,11 @@ const REDELIVER_AFTER_MS = 60_000;
 export class FleetServer implements DatagramServer {
   readonly counters = {
     datagrams: 0, frames: 0, badFrames: 0, badBcc: 0, badLength: 0, junkBytes: 0,
-    points: 0, duplicates: 0, foreignPoints: 0, authFailures: 0, downlinksSent: 0, downlinkAnswers: 0,
+    points: 0, livePoints: 0, duplicates: 0, foreignPoints: 0, authFailures: 0, downlinksSent: 0, downlinkAnswers: 0,
   };
   readonly transcript: TranscriptEntry[] = [];
+  /** Every record delivery in arrival order, by either route. */
+  readonly arrivals: Arrival[] = [];
   /** 0x0001 results the device gave to our downlinks, by downlink message id. */
   readonly answers: { atMs: number; replyId: number; result: number }[] = [];
   /** Parameters reported in 0x0104, by id text. */
@@ -95,6 +107,7 @@ export class FleetServer implements DatagramServer {
   /** A record that came another way (the short-message path); deduped with the rest. */
   acceptRecord(rec: TrackRecord, atMs: number, via: Route): void {
     const have = this.store.get(rec.seq);
+    this.arrivals.push({ atMs, seq: rec.seq, kind: rec.kind, via, copy: have ? have.copies + 1 : 1 });
     if (have) {
       have.copies++;
       this.counters.duplicates++;
@@ -198,6 +211,11 @@ export class FleetServer implements DatagramServer {
     const rec = locationToRecord(b);
     if (!rec) {
       this.counters.foreignPoints++;
+      return;
+    }
+    // seq 0 is the device's state right now (the answer to 0x8201), never a logged record: nothing to dedupe
+    if (rec.seq === 0) {
+      this.counters.livePoints++;
       return;
     }
     this.acceptRecord(rec, atMs, "jt808");
