@@ -7,12 +7,20 @@ import { coldchainDuty } from "./coldchain-duty";
 import type { Duty } from "./duty";
 import { heartbeatDuty } from "./heartbeat-duty";
 import { inputsDuty } from "./inputs-duty";
+import { positionDuty } from "./position-duty";
 import { rdssDuty } from "./rdss-duty";
 import { uplinkDuty } from "./uplink-duty";
 import { WakeCycle } from "./wake-cycle";
 
 /** In the order they run within a phase; inputs first, so every record of the wake sees the settled levels. */
-export const DUTIES: readonly Duty[] = Object.freeze([inputsDuty, coldchainDuty, heartbeatDuty, uplinkDuty, rdssDuty]);
+export const DUTIES: readonly Duty[] = Object.freeze([
+  inputsDuty,
+  coldchainDuty,
+  positionDuty,
+  heartbeatDuty,
+  uplinkDuty,
+  rdssDuty,
+]);
 
 export function boot(ports: Ports): void {
   new WakeCycle(ports, DUTIES).start();
