@@ -57,8 +57,8 @@ function probeStats(o: RunOutputs, cfg: Config): ProbeStats[] {
   const recs = o.server
     .records()
     .map((s) => s.rec)
-    .filter((r) => r.kind === "temperature" && r.mono <= o.trace.duration * 1000)
-    .sort((a, b) => a.mono - b.mono);
+    .filter((r) => r.kind === "temperature" && r.utc > 0 && r.utc <= o.trace.startUtcMs + o.trace.duration * 1000)
+    .sort((a, b) => a.utc - b.utc);
   return names.map((name, i) => {
     const vals: number[] = [];
     const weights: number[] = [];
@@ -66,8 +66,9 @@ function probeStats(o: RunOutputs, cfg: Config): ProbeStats[] {
     for (let k = 0; k < recs.length; k++) {
       const v = recs[k].temps[i];
       if (v === null || v === undefined) continue;
-      const next = k + 1 < recs.length ? recs[k + 1].mono : recs[k].mono;
-      const w = Math.max(0, next - recs[k].mono) / 1000;
+      // The wire carries wall time (whole seconds), not the device's monotonic clock.
+      const next = k + 1 < recs.length ? recs[k + 1].utc : recs[k].utc;
+      const w = Math.max(0, next - recs[k].utc) / 1000;
       const c = v / 10;
       vals.push(c);
       weights.push(w || 1);
