@@ -18,6 +18,8 @@ export class App {
   readonly ran = new Set<string>();
   /** A platform command asked for a reboot once this wake is done. */
   restartRequested = false;
+  /** Per-wake objects of the duties (drivers, engines): they live and die with this boot, never at module level. */
+  private readonly locals = new Map<string, unknown>();
 
   constructor(
     readonly ports: Ports,
@@ -47,6 +49,12 @@ export class App {
   due(duty: string): number {
     const d = this.state.due[duty];
     return typeof d === "number" ? d : Infinity;
+  }
+
+  /** The duty's per-wake object under `key`, made on first use in this boot. */
+  local<T>(key: string, make: () => T): T {
+    if (!this.locals.has(key)) this.locals.set(key, make());
+    return this.locals.get(key) as T;
   }
 
   /** A module's snapshot from the last wake (undefined after a power loss). */
