@@ -28,10 +28,11 @@ export class XsWorker {
   private waiting: ((msg: Buffer) => void) | undefined;
   private exited: string | undefined;
 
-  constructor(computronLimit = 1e13) {
+  /** The worker reads the limit with atoi() into a 32-bit meter: anything above 2^31 - 1 wraps to a small limit. */
+  constructor(computronLimit = 2_147_483_647) {
     const bin = workerPath();
     if (!existsSync(bin)) throw new Error(`xsnap worker not built at ${bin}: run npm ci with install scripts enabled`);
-    this.proc = spawn(bin, ["tracker-sim", "-l", String(computronLimit)], {
+    this.proc = spawn(bin, ["tracker-sim", "-l", String(Math.min(computronLimit, 2_147_483_647))], {
       stdio: ["ignore", "inherit", "inherit", "pipe", "pipe"],
     });
     const from = this.proc.stdio[4] as Readable;
