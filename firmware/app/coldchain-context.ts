@@ -31,24 +31,19 @@ export const ACK_MOD = "alarm-ack";
 const WORD_CODES: readonly AlarmCode[] = Object.freeze(["battery-low", "power-lost"] as AlarmCode[]);
 const WORD_MASK = WORD_CODES.reduce((m, c) => m | (1 << ALARM_BITS[c]!), 0);
 
+const LOCAL = "coldchain";
+
 /** A reading stands for the time until the next one, but no longer than this many log intervals. */
 const MAX_GAP_INTERVALS = 2;
 
-const live = new WeakMap<App, ColdChain>();
-
-/** This wake's cold chain (created on first use). */
+/** This wake's cold chain (created on first use, kept in the App's per-wake slot). */
 export function coldChain(app: App): ColdChain {
-  let c = live.get(app);
-  if (!c) {
-    c = new ColdChain(app);
-    live.set(app, c);
-  }
-  return c;
+  return app.local(LOCAL, () => new ColdChain(app));
 }
 
-/** Writes the snapshots back when a duty used the cold chain in this wake. */
+/** Writes the snapshots back (before the wake saves its state). */
 export function saveColdChain(app: App): void {
-  live.get(app)?.save();
+  coldChain(app).save();
 }
 
 function validLog(x: unknown): LogState | undefined {

@@ -44,15 +44,8 @@ interface InputsSnapshot {
 
 const SOURCES: readonly WakeSource[] = Object.freeze(["door", "ignition"] as WakeSource[]);
 
-const live = new WeakMap<App, Inputs>();
-
 function inputsOf(app: App): Inputs {
-  let i = live.get(app);
-  if (!i) {
-    i = new Inputs(app);
-    live.set(app, i);
-  }
-  return i;
+  return app.local(INPUTS_MOD, () => new Inputs(app));
 }
 
 function validQueue(q: unknown): QueuedEdge[] {
