@@ -208,8 +208,10 @@ export class NbLink extends LinkBase {
       this.queue.unshift(d);
       return this.awaitRegistration(true);
     }
-    const last = this.finished && this.queue.length === 0;
-    const release: Release = !last ? "none" : d.expectReply ? "after-reply" : "release";
+    // Nothing queued behind it: let the network release the radio as soon as it can (after the reply when one is
+    // expected) rather than hold it connected until the inactivity timer. Anything sent later reconnects, which
+    // costs less than the tail: ~1.2 J of connected time against a fresh send.
+    const release: Release = this.queue.length > 0 ? "none" : d.expectReply ? "after-reply" : "release";
     this.current = d;
     this.seq = (this.seq % 255) + 1;
     this.st = "sending";

@@ -133,7 +133,8 @@ export class SimRadio {
   /** A downlink reached the device: with "after-reply" the network releases now, else the timer restarts. */
   downlinkDelivered(): void {
     if (this.state !== "connected") return;
-    if (this.release === "after-reply") this.releaseNow();
+    // The network releases once its downlink buffer is empty: what arrived at the same instant still lands.
+    if (this.release === "after-reply") this.arm(this.sched.now, () => this.releaseNow());
     else this.connect();
   }
 
