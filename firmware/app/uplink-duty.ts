@@ -1,7 +1,8 @@
 /**
  * Delivers records to the fleet platform over NB-IoT: one JT/T 808 session per wake that has something worth the
  * radio (an alarm, a position report, a door or trip event), or when a failed delivery is due for a retry.
- * Temperature records alone wait for the next report: they ride along in its backfill batch.
+ * Temperature records alone wait for the next report: they ride along in its backfill batch. After a failed
+ * session routine records wait for the retry policy (uplink-retry.ts); alarms go at once.
  *
  * Inputs: the record log, this wake's fresh records, link and session snapshots, downlinks.
  * Outputs: acks into the log, config changes (persisted, applied from the next wake), alarm acknowledgements,
@@ -17,9 +18,8 @@ import { ascii } from "../core/bytes";
 import type { App } from "./app";
 import { saveConfig } from "./config";
 import type { Duty, LinkHealth } from "./duty";
+import { mayTry, noteFailure, noteSuccess, registerWaitMs, RETRY_FIRST_MS, retryState, retryWake } from "./uplink-retry";
 
-const RETRY_FIRST_MS = 10 * 60_000;
-const RETRY_MAX_MS = 2 * 3600_000;
 const LINGER_MS = 2000; // late downlinks (platform commands) arrive right after our acks
 const SOFTWARE = "reefer-tracker 0.1.0";
 
@@ -50,8 +50,12 @@ export const uplinkDuty: Duty = Object.freeze({
   phase: "deliver",
   dueAt(app: App): number {
     if (app.records.pending() === 0) return Infinity;
-    if (!app.ran.has("uplink") && (app.urgent || worthTheRadio(app))) return app.now();
-    return app.due("uplink");
+    const retry = retryState(app);
+    if (!app.ran.has("uplink")) {
+      if (app.urgent) return app.now();
+      if (retry ? mayTry(app) : worthTheRadio(app)) return app.now();
+    }
+    return retry ? retryWake(app, retry) : app.due("uplink");
   },
   run(app: App, done: () => void): void {
     const { ports, config } = app;
@@ -59,6 +63,7 @@ export const uplinkDuty: Duty = Object.freeze({
     const started = app.now();
     let finished = false;
     let delivered = 0;
+    const registerWait = registerWaitMs(app);
     const psm = choosePsmTimers({ tauS: config.psm_tau_s, activeS: config.psm_active_s }, silentIntervalS(app));
     const link = new NbLink({
       serial: ports.modem,
@@ -68,6 +73,7 @@ export const uplinkDuty: Duty = Object.freeze({
       server: { ip: config.server, port: config.port },
       psm: { tauS: psm.tauS, activeS: psm.activeS, edrx: config.edrx === 1 && ports.power.externalPower() },
       state: app.mod<LinkSnapshot>("link"),
+      timings: registerWait === undefined ? undefined : { registerMs: registerWait },
       onEvent: (ev) => onLink(ev),
     });
     const session = new UplinkSession(
@@ -102,11 +108,11 @@ export const uplinkDuty: Duty = Object.freeze({
       if (ok) {
         health.failingSince = undefined;
         health.lastOkAt = now;
+        noteSuccess(app);
         app.setDue("uplink", app.records.pending() > 0 ? now + RETRY_FIRST_MS : Infinity);
       } else {
         health.failingSince = health.failingSince ?? started;
-        const waited = now - health.failingSince;
-        app.setDue("uplink", now + Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, waited)));
+        app.setDue("uplink", noteFailure(app, reason === "no-coverage").at);
       }
       if (delivered > 0 && app.fresh.some((r) => r.kind === "position")) health.lastPositionAckAt = now;
       app.saveMod("nbiot", health);

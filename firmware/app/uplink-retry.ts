@@ -1,0 +1,93 @@
+/**
+ * When the uplink tries again after a failed session, and how long the modem may search for a network then.
+ *
+ * A search costs attach current (tens of mA) for as long as the link waits for registration, so in a coverage
+ * gap every attempt is the expensive part of the day. The policy:
+ *  - after a failure, routine records wait; the next attempt comes after a backoff that doubles with every failure
+ *    in a row (RETRY_FIRST_MS, 2×, 4× ... up to RETRY_MAX_MS). Alarms still go at once (the caller decides that);
+ *  - any wake in the second half of the backoff window carries the attempt (the boot is paid already), and a
+ *    duty's wake soon after the window's end carries it instead of a wake of its own;
+ *  - after a no-coverage failure the next searches wait REGISTER_SHORT_MS, long enough for an attach in deep
+ *    coverage (CE2), with the full wait on every REGISTER_FULL_EVERY-th attempt in case the network is slow.
+ *
+ * State (app.mod("uplink-retry"), small JSON): streak of failed sessions, when the backoff window opens and ends,
+ * whether the last failure was a missing network.
+ */
+import type { App } from "./app";
+
+export const RETRY_FIRST_MS = 10 * 60_000;
+export const RETRY_MAX_MS = 2 * 3600_000;
+/** Registration wait while the network was recently missing: an attach in CE2 takes ~40 s, plus modem boot. */
+export const REGISTER_SHORT_MS = 60_000;
+export const REGISTER_FULL_EVERY = 4;
+
+const MOD = "uplink-retry";
+
+export interface RetryState {
+  streak: number; // failed sessions in a row
+  from: number; // monotonic ms: a wake from here on carries the attempt
+  at: number; // monotonic ms: the attempt's own wake, unless another wake carries it
+  noCoverage: boolean; // the last failure found no network
+}
+
+function isState(x: unknown): x is RetryState {
+  const s = x as RetryState;
+  return typeof s === "object" && s !== null && typeof s.streak === "number" && typeof s.from === "number" && typeof s.at === "number";
+}
+
+export function retryState(app: App): RetryState | undefined {
+  const s = app.mod<unknown>(MOD);
+  return isState(s) && s.streak > 0 ? s : undefined;
+}
+
+export function backoffMs(streak: number): number {
+  let ms = RETRY_FIRST_MS;
+  for (let i = 1; i < streak && ms < RETRY_MAX_MS; i++) ms *= 2;
+  return Math.min(ms, RETRY_MAX_MS);
+}
+
+/** A session delivered everything it had: the next failure starts a fresh backoff. */
+export function noteSuccess(app: App): void {
+  app.saveMod(MOD, undefined);
+}
+
+/** A session failed: schedules the next attempt. */
+export function noteFailure(app: App, noCoverage: boolean): RetryState {
+  const now = app.now();
+  const streak = (retryState(app)?.streak ?? 0) + 1;
+  const b = backoffMs(streak);
+  const s: RetryState = { streak, from: now + b / 2, at: now + b, noCoverage };
+  app.saveMod(MOD, s);
+  return s;
+}
+
+/** Whether a routine session may run in this wake (no failure pending, or its window is open). */
+export function mayTry(app: App): boolean {
+  const s = retryState(app);
+  return s === undefined || app.now() >= s.from;
+}
+
+/**
+ * The attempt's own wake: the window's end, or a wake another duty has already booked between the window's start
+ * and half a backoff after its end, whichever comes first in that range.
+ */
+export function retryWake(app: App, s: RetryState): number {
+  const span = s.at - s.from;
+  let later = Infinity;
+  for (const name of Object.keys(app.state.due)) {
+    if (name === "uplink") continue;
+    const d = app.state.due[name];
+    if (typeof d !== "number" || d < s.from || d > s.at + span) continue;
+    // Inside the window: that wake comes first and carries the attempt.
+    if (d <= s.at) return s.at;
+    later = Math.min(later, d);
+  }
+  return later < Infinity ? later : s.at;
+}
+
+/** The registration wait for this attempt (undefined: the link's default). */
+export function registerWaitMs(app: App): number | undefined {
+  const s = retryState(app);
+  if (!s || !s.noCoverage) return undefined;
+  return s.streak % REGISTER_FULL_EVERY === 0 ? undefined : REGISTER_SHORT_MS;
+}
