@@ -7,6 +7,8 @@ import type { App } from "../../firmware/app/app";
 import type { Duty } from "../../firmware/app/duty";
 import { RECORD_EARLY_MS } from "../../firmware/app/coldchain-duty";
 import { encodeRetained } from "../../firmware/store/retained-state";
+import { simulate } from "../../sim/core/simulation";
+import { validateTrace } from "../../sim/core/trace-loader";
 import { coldRig, gapsS } from "./coldchain-rig";
 
 const brief = (r: { detail?: { code: string; raised: boolean; probe?: number } }) =>
@@ -221,5 +223,38 @@ describe("retained state", () => {
     expect(r.records("temperature").at(-1)!.temps.every((v) => v !== null && v > 80)).toBe(true);
     expect(total).toBeLessThan(2000);
     expect(encodeRetained(s).length + 1536).toBeLessThan(4096);
+  });
+});
+
+describe("in the whole simulated trip (NB-IoT uplink, fleet server)", () => {
+  it("delivers an excursion alarm within delay + 60 s of the first out-of-range reading, logging every ≤ 300 s", () => {
+    // front crosses 8 °C at 2 h + 600 s × 4/7 ≈ 7543 s; band delay 600 s.
+    const trace = validateTrace({
+      name: "excursion",
+      start: "2026-07-01T06:00:00+08:00",
+      duration: 6 * 3600,
+      device: { id: "13800138000", probes: ["front", "rear"] },
+      route: [{ t: 0, lat: 39.9, lon: 116.4 }],
+      temperature: { front: [{ t: 0, c: 4 }, { t: 7200, c: 4 }, { t: 7800, c: 11 }, { t: 9000, c: 11 }, { t: 9600, c: 4 }], rear: [{ t: 0, c: 4 }] },
+      door: [{ t: 0, state: "closed" }, { t: 3600, state: "open" }, { t: 3700, state: "closed" }],
+    });
+    const { summary, transcript } = simulate(trace);
+    const at = (re: RegExp) => transcript.filter((l) => re.test(l)).map((l) => Number(l.split(" ")[0]));
+    const raised = at(/ alarm code=temp-high raised=1/);
+    expect(raised.length).toBe(1);
+    expect(at(/ alarm code=temp-high raised=0/).length).toBe(1);
+    const crossing = 7200 + (600 * 4) / 7;
+    // The first out-of-range reading comes at most one log interval after the crossing; the alarm delay_s later.
+    expect(raised[0] - crossing).toBeGreaterThanOrEqual(600);
+    expect(raised[0] - crossing).toBeLessThanOrEqual(600 + 300);
+    expect(summary.alarms_delivered).toBe(summary.alarms_raised);
+    expect(summary.max_alarm_latency_s).toBeLessThanOrEqual(60);
+    expect(summary.max_temp_gap_s).toBeLessThanOrEqual(300);
+    expect(summary.crashes + summary.firmware_faults + summary.watchdog_resets).toBe(0);
+    expect(at(/ record seq=\d+ kind=door /).length).toBe(2);
+    console.log(
+      `whole trip (6 h): ${summary.temp_records} temperature records, longest gap ${summary.max_temp_gap_s} s, ` +
+        `alarm latency ${summary.max_alarm_latency_s} s, ${summary.wakes} wakes, ${summary.energy_mAh} mAh`,
+    );
   });
 });
