@@ -285,14 +285,15 @@ function weekTrip(): object {
 }
 
 /**
- * The reference day under a storm of faults: the supply drops every 10 minutes all day (2-20 s, varied), the modem
+ * The reference day under a storm of faults: the supply drops once every 10 minutes all day (2-20 s), the modem
  * hangs and reboots, the GNSS UART fills with garbage, a probe comes loose, and the platform sends one parameter
  * set with a value out of range (refused whole) before a good one. Nothing may be lost or corrupted.
  */
 function faultStorm(): object {
   const day = referenceDay() as { faults: unknown[]; downlinks: unknown[] };
   const faults = day.faults as { t: number; kind: string; for: number; probe?: string }[];
-  for (let k = 0; k < 144; k++) faults.push({ t: 300 + k * 600, kind: "power-cut", for: 2 + ((k * 7) % 19) });
+  // one cut in every 10-minute slot, at a point that drifts through the slot so that some land mid-wake
+  for (let k = 0; k < 144; k++) faults.push({ t: k * 600 + 10 + ((k * 37) % 580), kind: "power-cut", for: 2 + ((k * 7) % 19) });
   faults.push(
     { t: h(1.5) + 30, kind: "gnss-garbage", for: 45 },
     { t: h(2.5) + 40, kind: "modem-hang", for: 900 },
