@@ -9,7 +9,9 @@
  *
  * Energy: an uplink costs modem_send_rai_J (×modem_ce2_factor in poor coverage), the measured cost of a PSM wake,
  * send and RAI release. Staying connected after it draws the current that makes an inactivity-timer release cost
- * modem_send_norai_J in total.
+ * modem_send_norai_J in total. In poor coverage (CE2) repetitions stretch what is transmitted or received (the send's
+ * energy and time, and a downlink's latency, ×modem_ce2_factor); the current of waiting connected is the receiver's
+ * and stays the same, so a wait costs more only by lasting longer.
  */
 import type { PowerMeter } from "./power-meter";
 import type { Scheduler } from "./scheduler";
@@ -146,8 +148,7 @@ export class SimRadio {
 
   private connect(): void {
     const t = this.meter.table;
-    const f = this.factor();
-    const mA = ((t.modem_send_norai_J - t.modem_send_rai_J) / ((INACTIVITY_MS / 1000) * t.supply_v)) * 1000 * f;
+    const mA = ((t.modem_send_norai_J - t.modem_send_rai_J) / ((INACTIVITY_MS / 1000) * t.supply_v)) * 1000;
     this.state = "connected";
     this.meter.set("modem", "connected", Math.max(mA, t.modem_idle_mA));
     this.arm(this.sched.now + INACTIVITY_MS, () => this.releaseNow());
