@@ -5,8 +5,8 @@
  * gap every attempt is the expensive part of the day. The policy:
  *  - after a failure, routine records wait; the next attempt comes after a backoff that doubles with every failure
  *    in a row (RETRY_FIRST_MS, 2×, 4× ... up to RETRY_MAX_MS). Alarms still go at once (the caller decides that);
- *  - any wake in the second half of the backoff window carries the attempt (the boot is paid already), and a
- *    duty's wake soon after the window's end carries it instead of a wake of its own;
+ *  - any wake in the last quarter of the backoff carries the attempt (the boot is paid already), and a duty's
+ *    wake soon after the backoff's end carries it instead of a wake of its own;
  *  - after a no-coverage failure the next searches wait REGISTER_SHORT_MS, long enough for an attach in deep
  *    coverage (CE2), with the full wait on every REGISTER_FULL_EVERY-th attempt in case the network is slow.
  *
@@ -56,7 +56,7 @@ export function noteFailure(app: App, noCoverage: boolean): RetryState {
   const now = app.now();
   const streak = (retryState(app)?.streak ?? 0) + 1;
   const b = backoffMs(streak);
-  const s: RetryState = { streak, from: now + b / 2, at: now + b, noCoverage };
+  const s: RetryState = { streak, from: now + (b * 3) / 4, at: now + b, noCoverage };
   app.saveMod(MOD, s);
   return s;
 }
@@ -68,8 +68,8 @@ export function mayTry(app: App): boolean {
 }
 
 /**
- * The attempt's own wake: the window's end, or a wake another duty has already booked between the window's start
- * and half a backoff after its end, whichever comes first in that range.
+ * The attempt's own wake: the backoff's end, unless another duty has booked a wake in the carrying window (that
+ * one carries it) or within a quarter backoff after its end (the attempt waits for it).
  */
 export function retryWake(app: App, s: RetryState): number {
   const span = s.at - s.from;
