@@ -137,6 +137,17 @@ export function summarize(o: RunOutputs): Summary {
   }
   if (temps) maxGap = Math.max(maxGap, (endMs - lastTemp) / 1000);
 
+  const seen = new Map<number, Set<string>>();
+  let sameRoute = 0;
+  let crossRoute = 0;
+  for (const a of o.server.arrivals) {
+    const routes = seen.get(a.seq) ?? new Set<string>();
+    if (routes.has(a.via)) sameRoute++;
+    else if (routes.size > 0) crossRoute++;
+    routes.add(a.via);
+    seen.set(a.seq, routes);
+  }
+
   const energy = Object.values(atEnd.energy).reduce((a, b) => a + b, 0);
   const floor = energyFloor(o.world, cfg, table, alarmsRaised);
   const days = trace.duration / 86400;
@@ -164,7 +175,8 @@ export function summarize(o: RunOutputs): Summary {
     records_created: created.length,
     records_delivered: delivered,
     records_lost: created.length - delivered,
-    duplicates: o.server.counters.duplicates,
+    duplicates: sameRoute,
+    rdss_copies: crossRoute,
     alarms_raised: alarmsRaised,
     alarms_delivered: alarmsDelivered,
     max_alarm_latency_s: round(maxLatency, 1),

@@ -34,6 +34,7 @@ export interface SimResult {
   summary: Summary;
   transcript: string[];
   serverLog: string[];
+  server: FleetServer;
 }
 
 export interface SimOptions {
@@ -114,5 +115,5 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
   sched.run(endMs + drainMs);
   const summary = summarize({ trace, world, table: meter.table, server, runner, transcript, atEnd });
   const serverLog = server.transcript.map((e) => JSON.stringify({ t: e.atMs / 1000, dir: e.dir, msgId: e.msgId, serial: e.serial, body: e.body }));
-  return { summary, transcript, serverLog };
+  return { summary, transcript, serverLog, server };
 }

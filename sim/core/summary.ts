@@ -32,7 +32,8 @@ export interface Summary {
   records_created: number;
   records_delivered: number;
   records_lost: number;
-  duplicates: number;
+  duplicates: number; // a record received again by the same route (NB-IoT twice): a delivery fault
+  rdss_copies: number; // a record received by short message and again over NB-IoT: by design, deduped
   alarms_raised: number;
   alarms_delivered: number;
   max_alarm_latency_s: number;
