@@ -19,6 +19,10 @@
  *   (one erase per page per lap), its header zeroed first so a cut erase can never look like a live page.
  * - Wear: the ring spreads erases evenly; a 64 KB partition (16 × 4 KB) at ~300 records/day erases ~5 pages a day,
  *   ~0.3 erases per page per day (sim/cli/store-figures.ts prints the measured figure).
+ * - Boot cost: every wake is a boot. With the resume point of the last snapshot (record-resume.ts) and the flash
+ *   checked to match it, open() reads under 1 KB and the log appends and counts its pending records without an
+ *   index; the first call that needs one (peek, peekPriority, ack, a page-open) scans the pages that can hold
+ *   undelivered records. Without a point (first boot, power cut) open() scans everything, as the recovery must.
  */
 import type { Log, RecordFlash } from "../../hal/ports";
 import { RECORD_KINDS, decodeRecord, encodeRecord } from "./record-codec";
@@ -33,93 +37,113 @@ import {
   encodePageHeader,
   frameIntact,
 } from "./record-frame";
+import {
+  type RecordLogCounters,
+  type RecordLogStats,
+  addSavedCounters,
+  copyCounters,
+  freshCounters,
+  noDrops,
+  totalDropped,
+} from "./record-counters";
 import type { RecordIndex } from "./record-index";
-import { scanLog } from "./record-scan";
+import { PRIORITY, firstFreeAfter, planReclaim } from "./record-reclaim";
+import { type ResumePoint, packResume, resumeHolds, unpackResume } from "./record-resume";
+import { type ScanResult, scanLog } from "./record-scan";
 import type { RecordKind, TrackRecord } from "./track-record";
 
-const PRIORITY: Readonly<Record<RecordKind, number>> = Object.freeze({
-  alarm: 0,
-  door: 1,
-  trip: 1,
-  position: 2,
-  temperature: 2,
-  heartbeat: 2,
-});
 const ZERO = Object.freeze([0x00]) as readonly number[];
 
-export type DropCounts = Record<RecordKind, number>;
+export type { DropCounts, RecordLogStats } from "./record-counters";
 
-export interface RecordLogStats {
-  appended: number;
-  acked: number;
-  dropped: DropCounts;
-  droppedTotal: number;
-  relocated: number; // priority records copied forward when their page was reclaimed
-  corrupt: number; // committed records that failed their CRC or did not decode: skipped
-  torn: number; // appends cut short, found by a boot scan
-  rejected: number; // appends refused: the record does not fit in a page
-  erased: number; // pages erased
-  pending: number;
-  nextSeq: number;
-}
-
-/** The counters kept across deep sleep (RAM is lost at every wake; they are plain numbers, JSON-safe). */
-export type RecordLogSnapshot = Omit<RecordLogStats, "pending" | "nextSeq" | "droppedTotal">;
-
-function noDrops(): DropCounts {
-  return { position: 0, temperature: 0, alarm: 0, door: 0, trip: 0, heartbeat: 0 };
-}
+/**
+ * What the log keeps across deep sleep (RAM is lost at every wake; plain numbers, JSON-safe): its counters and,
+ * in `at`, the resume point that lets the next boot skip the scan.
+ */
+export type RecordLogSnapshot = RecordLogCounters & { at?: number[] };
 
 export class RecordLog {
   private readonly pageSize: number;
   private readonly pageCount: number;
   private readonly usable: number;
-  private readonly c: RecordLogSnapshot = {
-    appended: 0,
-    acked: 0,
-    dropped: noDrops(),
-    relocated: 0,
-    corrupt: 0,
-    torn: 0,
-    rejected: 0,
-    erased: 0,
-  };
+  private readonly c = freshCounters();
+  private how: "resumed" | "scanned" = "scanned";
+
+  // Built on first need in a resumed log (see the header); present from the start after a full scan.
+  private index: RecordIndex | undefined;
+  private pageSeqs: number[] = []; // per page, -1 = free; valid while index is
+  private signed: boolean[] = [];
+  private head = -1;
+  private headSeq = 0;
+  private writePos = -1;
+  private nextSeq = 1;
+  private nextPageSeq = 1;
+  // The resume point this log opened from, standing in for the index until it is built (appends count up).
+  private resumed: ResumePoint | undefined;
 
   private constructor(
     private readonly flash: RecordFlash,
     private readonly log: Log | undefined,
-    private readonly index: RecordIndex,
-    private readonly pageSeqs: number[], // -1 = free
-    private readonly signed: boolean[],
-    private head: number,
-    private writePos: number,
-    private nextSeq: number,
-    private nextPageSeq: number,
   ) {
     this.pageSize = flash.pageSize;
     this.pageCount = flash.pageCount;
     this.usable = flash.pageSize - PAGE_HDR;
   }
 
-  /** The recovery scan: rebuilds the log's state from the flash alone. */
-  static open(flash: RecordFlash, log?: Log): RecordLog {
-    const s = scanLog(flash);
-    const rl = new RecordLog(flash, log, s.index, s.pageSeqs, s.signed, s.head, s.writePos, s.nextSeq, s.nextPageSeq);
-    rl.c.torn += s.torn;
-    rl.c.corrupt += s.corrupt;
+  /**
+   * Opens the log on the flash. `saved` is the snapshot() of the last wake (only its resume point is used here;
+   * restore() adds its counters): when the flash still matches it, no scan runs now. Otherwise this is the
+   * recovery scan, which rebuilds the state from the flash alone.
+   */
+  static open(flash: RecordFlash, log?: Log, saved?: unknown): RecordLog {
+    const rl = new RecordLog(flash, log);
+    const at = typeof saved === "object" && saved !== null ? (saved as { at?: unknown }).at : undefined;
+    const p = at === undefined ? undefined : unpackResume(at, flash);
+    if (p && resumeHolds(flash, p)) {
+      rl.resumed = p;
+      rl.how = "resumed";
+      ({ head: rl.head, headSeq: rl.headSeq, writePos: rl.writePos, nextSeq: rl.nextSeq, nextPageSeq: rl.nextPageSeq } = p);
+    } else rl.recover(scanLog(flash), true);
+    return rl;
+  }
+
+  /** How open() found the state: from the checked resume point, or by the recovery scan. */
+  get boot(): "resumed" | "scanned" {
+    return this.how;
+  }
+
+  /** Takes over what a scan found and finishes what a cut left undone. Torn frames are counted by a boot's scan. */
+  private recover(s: ScanResult, atBoot: boolean): RecordIndex {
+    const { flash, log } = this;
+    this.index = s.index;
+    this.pageSeqs = s.pageSeqs;
+    this.signed = s.signed;
+    this.head = s.head;
+    this.headSeq = s.head >= 0 ? s.pageSeqs[s.head] : 0;
+    this.writePos = s.writePos;
+    this.nextSeq = Math.max(this.nextSeq, s.nextSeq);
+    this.nextPageSeq = Math.max(this.nextPageSeq, s.nextPageSeq);
+    const torn = atBoot ? s.torn : 0;
+    this.c.torn += torn;
+    this.c.corrupt += s.corrupt;
     for (const r of s.retiring) {
       // Finish the marker first: the counts below then happen once, here or (if this write is cut) next boot.
       flash.write(r.page * flash.pageSize + RETIRED_AT, Uint8Array.from(ZERO));
-      for (let k = 0; k < r.dropped.length; k++) rl.c.dropped[RECORD_KINDS[k]] += r.dropped[k];
+      for (let k = 0; k < r.dropped.length; k++) this.c.dropped[RECORD_KINDS[k]] += r.dropped[k];
     }
     // A cut between opening a page and reclaiming the oldest leaves no free page: finish that reclaim now, while
     // the new head still has the room the copies need.
-    if (flash.pageCount > 1 && rl.freePages() === 0) rl.reclaimOldest(false);
+    if (flash.pageCount > 1 && this.freePages() === 0) this.reclaimOldest(false);
     const dropped = s.retiring.reduce((n, r) => n + r.dropped.reduce((a, b) => a + b, 0), 0);
-    if (s.torn + s.corrupt + dropped > 0) {
-      log?.log("warn", `record log: ${s.torn} torn, ${s.corrupt} corrupt, ${dropped} dropped by an unfinished reclaim`);
+    if (torn + s.corrupt + dropped > 0) {
+      log?.log("warn", `record log: ${torn} torn, ${s.corrupt} corrupt, ${dropped} dropped by an unfinished reclaim`);
     }
-    return rl;
+    return s.index;
+  }
+
+  /** The index, scanned now if this log was resumed without one: the pages that can hold records from `low` on. */
+  private idx(): RecordIndex {
+    return this.index ?? this.recover(scanLog(this.flash, this.resumed ? this.resumed.low : 0), false);
   }
 
   /** Stores a record; returns its seq, or 0 when it cannot be stored (larger than a page: counted as rejected). */
@@ -137,7 +161,8 @@ export class RecordLog {
     this.writeFrame(loc, buildFrame(seq, body));
     this.writePos += size;
     this.nextSeq = seq + 1;
-    this.index.put(seq, loc, size, RECORD_KINDS.indexOf(rec.kind), false);
+    if (this.index) this.index.put(seq, loc, size, RECORD_KINDS.indexOf(rec.kind), false);
+    else if (this.resumed) this.resumed.pending++;
     this.c.appended++;
     return seq;
   }
@@ -158,52 +183,55 @@ export class RecordLog {
 
   /** Marks records delivered: they are never handed out again, also after a power cut. Unknown seqs are ignored. */
   ack(seqs: readonly number[]): void {
+    if (seqs.length === 0) return;
+    const index = this.idx();
     for (const seq of seqs) {
-      const i = this.index.find(seq);
+      const i = index.find(seq);
       if (i < 0) continue;
-      this.flash.write(this.index.loc(i) + CONSUMED_AT, Uint8Array.from(ZERO));
-      this.index.removeAt(i);
+      this.flash.write(index.loc(i) + CONSUMED_AT, Uint8Array.from(ZERO));
+      index.removeAt(i);
       this.c.acked++;
     }
   }
 
+  /** How many records are undelivered; answered without scanning (see ResumePoint for when it can be high). */
   pending(): number {
-    return this.index.length;
+    return this.index ? this.index.length : this.resumed ? this.resumed.pending : 0;
   }
 
   stats(): RecordLogStats {
-    const c = this.c;
-    let droppedTotal = 0;
-    for (const k of RECORD_KINDS) droppedTotal += c.dropped[k];
-    return { ...c, dropped: { ...c.dropped }, droppedTotal, pending: this.index.length, nextSeq: this.nextSeq };
+    const c = copyCounters(this.c);
+    return { ...c, droppedTotal: totalDropped(c.dropped), pending: this.pending(), nextSeq: this.nextSeq };
   }
 
-  /** Counters to keep in retained memory across deep sleep. */
+  /** What to keep in retained memory across deep sleep: the counters and the resume point (see open()). */
   snapshot(): RecordLogSnapshot {
-    return { ...this.c, dropped: { ...this.c.dropped } };
+    const snap: RecordLogSnapshot = copyCounters(this.c);
+    const p = this.resumePoint();
+    if (p) snap.at = packResume(p);
+    return snap;
+  }
+
+  private resumePoint(): ResumePoint | undefined {
+    const { index, resumed, head, headSeq, writePos, nextSeq, nextPageSeq } = this;
+    if (!index) return resumed && { ...resumed, writePos, nextSeq };
+    const nextFree = firstFreeAfter(this.pageSeqs, head);
+    if (head < 0 || nextFree < 0) return undefined;
+    const low = index.length > 0 ? index.seq(0) : nextSeq;
+    return { head, headSeq, writePos, nextSeq, nextPageSeq, pending: index.length, low, nextFree };
   }
 
   /** Adds counters saved by snapshot() before the last sleep to what this boot's scan found. Bad input is ignored. */
   restore(snap: unknown): void {
-    if (typeof snap !== "object" || snap === null) return;
-    const s = snap as Record<string, unknown>;
-    const c = this.c as unknown as Record<string, number>;
-    for (const k of ["appended", "acked", "relocated", "corrupt", "torn", "rejected", "erased"]) {
-      const v = s[k];
-      if (typeof v === "number" && Number.isFinite(v) && v >= 0) c[k] += v;
-    }
-    const d = s.dropped as Record<string, unknown> | undefined;
-    if (typeof d !== "object" || d === null) return;
-    for (const k of RECORD_KINDS) {
-      const v = d[k];
-      if (typeof v === "number" && Number.isFinite(v) && v >= 0) this.c.dropped[k] += v;
-    }
+    addSavedCounters(this.c, snap);
   }
 
   private collect(max: number, want: (kind: RecordKind) => boolean): TrackRecord[] {
     const out: TrackRecord[] = [];
-    for (let i = 0; i < this.index.length && out.length < max; ) {
-      if (!want(this.index.kind(i))) {
+    if (max <= 0 || this.pending() === 0) return out;
+    const index = this.idx();
+    for (let i = 0; i < index.length && out.length < max; ) {
+      if (!want(index.kind(i))) {
         i++;
         continue;
       }
@@ -217,15 +245,17 @@ export class RecordLog {
   }
 
   private readRecord(i: number): TrackRecord | undefined {
-    const frame = this.flash.read(this.index.loc(i), this.index.size(i));
+    const index = this.idx();
+    const frame = this.flash.read(index.loc(i), index.size(i));
     if (!frameIntact(frame)) return undefined;
-    return decodeRecord(frame, this.index.seq(i), FRAME_HDR);
+    return decodeRecord(frame, index.seq(i), FRAME_HDR);
   }
 
   /** A committed record that fails its CRC is lost; marking it consumed keeps later boots from counting it again. */
   private discardCorrupt(i: number): void {
-    this.flash.write(this.index.loc(i) + CONSUMED_AT, Uint8Array.from(ZERO));
-    this.index.removeAt(i);
+    const index = this.idx();
+    this.flash.write(index.loc(i) + CONSUMED_AT, Uint8Array.from(ZERO));
+    index.removeAt(i);
     this.c.corrupt++;
     this.log?.log("warn", "record log: a stored record failed its check and was skipped");
   }
@@ -242,6 +272,8 @@ export class RecordLog {
   }
 
   private ensureRoom(size: number): void {
+    if (this.head >= 0 && this.writePos >= 0 && this.writePos + size <= this.pageSize) return;
+    this.idx(); // the page table comes with it
     for (let rounds = 1; !(this.head >= 0 && this.writePos >= 0 && this.writePos + size <= this.pageSize); rounds++) {
       // Every reclaim frees room unless priority records fill it; past this many, drop whole pages to progress.
       const force = rounds > this.pageCount + 1;
@@ -255,11 +287,7 @@ export class RecordLog {
 
   /** Opens the next free page in ring order after the head as the new head. */
   private openPage(): void {
-    let page = -1;
-    for (let k = 1; k <= this.pageCount && page < 0; k++) {
-      const p = (this.head + k + this.pageCount) % this.pageCount;
-      if (this.pageSeqs[p] < 0) page = p;
-    }
+    const page = firstFreeAfter(this.pageSeqs, this.head);
     const base = page * this.pageSize;
     if (this.signed[page]) this.flash.write(base, new Uint8Array(PAGE_HDR_SIGNED));
     this.signed[page] = false;
@@ -270,6 +298,7 @@ export class RecordLog {
     this.signed[page] = true;
     this.pageSeqs[page] = pageSeq;
     this.head = page;
+    this.headSeq = pageSeq;
     this.writePos = PAGE_HDR;
   }
 
@@ -279,30 +308,12 @@ export class RecordLog {
       if (this.pageSeqs[p] >= 0 && p !== this.head && (page < 0 || this.pageSeqs[p] < this.pageSeqs[page])) page = p;
     }
     if (page < 0) page = this.head; // a one-page partition: nothing to copy into
-    const index = this.index;
+    const index = this.idx();
     const base = page * this.pageSize;
     const inPage = (i: number) => index.loc(i) >= base && index.loc(i) < base + this.pageSize;
     const room = page !== this.head && this.writePos >= 0 ? this.pageSize - this.writePos : 0;
-    const quota = (this.pageCount - 2) * this.usable;
-    let priorityBytes = 0;
-    const keep: number[] = []; // seqs, oldest first
-    let keepBytes = 0;
-    for (let i = 0; i < index.length; i++) {
-      if (PRIORITY[index.kind(i)] === 2) continue;
-      priorityBytes += index.size(i);
-      if (inPage(i)) {
-        keep.push(index.seq(i));
-        keepBytes += index.size(i);
-      }
-    }
-    const drop = new Set<number>();
-    for (let k = 0; k < keep.length && (force || priorityBytes > quota || keepBytes > room); k++) {
-      const size = index.size(index.find(keep[k]));
-      drop.add(keep[k]);
-      priorityBytes -= size;
-      keepBytes -= size;
-    }
-    for (const seq of keep) if (!drop.has(seq)) this.relocate(index.find(seq));
+    const plan = planReclaim(index, base, this.pageSize, room, (this.pageCount - 2) * this.usable, force);
+    for (const seq of plan.copy) this.relocate(index.find(seq));
     this.flash.write(base + RETIRED_AT, Uint8Array.from(ZERO));
     const dropped = noDrops();
     let n = 0;
@@ -320,7 +331,8 @@ export class RecordLog {
 
   /** Copies a priority record into the head page under the same seq; the old copy goes with its page. */
   private relocate(i: number): void {
-    const frame = this.flash.read(this.index.loc(i), this.index.size(i));
+    const index = this.idx();
+    const frame = this.flash.read(index.loc(i), index.size(i));
     if (!frameIntact(frame)) {
       this.discardCorrupt(i);
       return;
@@ -330,7 +342,7 @@ export class RecordLog {
     const loc = this.head * this.pageSize + this.writePos;
     this.writeFrame(loc, frame);
     this.writePos += frame.length;
-    this.index.setLoc(i, loc);
+    index.setLoc(i, loc);
     this.c.relocated++;
   }
 }

@@ -1,8 +1,14 @@
 /**
- * The recovery scan the record log runs at every boot: what the flash holds, read back without trusting RAM.
+ * The recovery scan of the record log: what the flash holds, read back without trusting RAM. It runs in full when
+ * a boot has no trusted resume point (record-resume.ts), and from a seq on when a resumed log first needs its index.
  * It classifies every page by its header (live, retired, retire cut short, free), walks the frames of the live
  * pages oldest first into the index, and finds the write position in the newest page, the highest seq ever
  * assigned and the undelivered records (the consume point is the lowest seq left in the index).
+ *
+ * Scanning from a seq: a live page whose successor (the next live page by page sequence) starts at or below that
+ * seq holds only older frames (appends are in seq order, and a relocated copy keeps a seq below its page's base),
+ * so it is not read; frames below the seq are skipped. The newest page is always walked. A retire cut short
+ * makes the scan a full one: the drops it must count need every copy.
  *
  * Frames are trusted by their commit marker, which is written only after the frame's data write completed; the
  * CRC is checked when a record is read (peek, relocation). A frame without commit is skipped: if its CRC holds,
@@ -16,18 +22,26 @@ import { RecordIndex } from "./record-index";
 
 export type PageState = "live" | "retired" | "retiring" | "free";
 
-export interface ScanResult {
-  index: RecordIndex;
+/** What the page headers alone say. */
+export interface PageTable {
   /** Per page: "retiring" = a retire marker cut short; its records not copied elsewhere are dropped now. */
   states: PageState[];
   /** Per page: page sequence of a live page, -1 otherwise. */
   pageSeqs: number[];
   /** Per page: whether a valid header is present (it is zeroed before the page is erased). */
   signed: boolean[];
+  /** Per page: the seq base of a signed page, -1 otherwise. */
+  seqBases: number[];
+  nextPageSeq: number;
+  /** The highest seq the headers prove was assigned (a seq base minus one). */
+  maxSeq: number;
+}
+
+export interface ScanResult extends PageTable {
+  index: RecordIndex;
   head: number; // newest live page, -1 when none
   writePos: number; // offset in the head page where the next frame goes, -1 when the head is sealed
   nextSeq: number;
-  nextPageSeq: number;
   torn: number; // frames without commit (appends cut short)
   corrupt: number; // committed frames naming no known kind
   /** Per retiring page, unconsumed records with no other copy, per kind code. */
@@ -72,47 +86,56 @@ function walkPage(
   return out;
 }
 
-export function scanLog(flash: RecordFlash): ScanResult {
+/** Reads every page header: PAGE_HDR bytes per page. */
+export function scanHeaders(flash: RecordFlash): PageTable {
   const { pageSize, pageCount } = flash;
+  const t: PageTable = { states: [], pageSeqs: [], signed: [], seqBases: [], nextPageSeq: 1, maxSeq: 0 };
+  for (let page = 0; page < pageCount; page++) {
+    const h = parsePageHeader(flash.read(page * pageSize, PAGE_HDR));
+    t.signed.push(h !== undefined);
+    t.pageSeqs.push(-1);
+    t.seqBases.push(h ? h.seqBase : -1);
+    if (!h) {
+      t.states.push("free");
+      continue;
+    }
+    if (h.pageSeq >= t.nextPageSeq) t.nextPageSeq = h.pageSeq + 1;
+    if (h.seqBase - 1 > t.maxSeq) t.maxSeq = h.seqBase - 1;
+    const state: PageState = h.retired === 0xff ? "live" : h.retired === 0 ? "retired" : "retiring";
+    t.states.push(state);
+    if (state === "live") t.pageSeqs[page] = h.pageSeq;
+  }
+  return t;
+}
+
+/** Rebuilds the page table, the index (of the undelivered records from fromSeq on) and the write position. */
+export function scanLog(flash: RecordFlash, fromSeq = 0): ScanResult {
+  const { pageSize, pageCount } = flash;
+  const table = scanHeaders(flash);
   const res: ScanResult = {
+    ...table,
     index: new RecordIndex(),
-    states: [],
-    pageSeqs: [],
-    signed: [],
     head: -1,
     writePos: -1,
     nextSeq: 1,
-    nextPageSeq: 1,
     torn: 0,
     corrupt: 0,
     retiring: [],
   };
-  let maxSeq = 0;
+  if (table.states.indexOf("retiring") >= 0) fromSeq = 0;
+  let maxSeq = table.maxSeq;
   const live: { page: number; pageSeq: number }[] = [];
   for (let page = 0; page < pageCount; page++) {
-    const h = parsePageHeader(flash.read(page * pageSize, PAGE_HDR));
-    res.signed.push(h !== undefined);
-    res.pageSeqs.push(-1);
-    if (!h) {
-      res.states.push("free");
-      continue;
-    }
-    if (h.pageSeq >= res.nextPageSeq) res.nextPageSeq = h.pageSeq + 1;
-    if (h.seqBase - 1 > maxSeq) maxSeq = h.seqBase - 1;
-    const state: PageState = h.retired === 0xff ? "live" : h.retired === 0 ? "retired" : "retiring";
-    res.states.push(state);
-    if (state === "live") {
-      res.pageSeqs[page] = h.pageSeq;
-      live.push({ page, pageSeq: h.pageSeq });
-    }
+    if (table.states[page] === "live") live.push({ page, pageSeq: table.pageSeqs[page] });
   }
   live.sort((a, b) => a.pageSeq - b.pageSeq);
   const index = res.index;
   for (let k = 0; k < live.length; k++) {
     const page = live[k].page;
-    const walk = walkPage(flash.read(page * pageSize, pageSize), page * pageSize, (seq, loc, size, kind, consumed) =>
-      index.put(seq, loc, size, kind, consumed),
-    );
+    if (k < live.length - 1 && table.seqBases[live[k + 1].page] <= fromSeq) continue;
+    const walk = walkPage(flash.read(page * pageSize, pageSize), page * pageSize, (seq, loc, size, kind, consumed) => {
+      if (seq >= fromSeq) index.put(seq, loc, size, kind, consumed);
+    });
     res.torn += walk.torn;
     res.corrupt += walk.corrupt;
     if (walk.maxSeq > maxSeq) maxSeq = walk.maxSeq;
@@ -122,7 +145,7 @@ export function scanLog(flash: RecordFlash): ScanResult {
     }
   }
   for (let page = 0; page < pageCount; page++) {
-    if (res.states[page] !== "retiring") continue;
+    if (table.states[page] !== "retiring") continue;
     const dropped = RECORD_KINDS.map(() => 0);
     const walk = walkPage(flash.read(page * pageSize, pageSize), page * pageSize, (seq, _loc, _size, kind, consumed) => {
       const i = index.find(seq);
