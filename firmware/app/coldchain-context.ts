@@ -126,14 +126,18 @@ export class ColdChain {
     this.step({ kind: "supply", external, batteryMv: p.batteryMv(), ...this.stamp(t) });
   }
 
-  /** A reading of every probe at t: updates app.state.temps, writes its "temperature" record, steps the engine. */
-  temps(t: number, celsius: readonly (number | null)[]): void {
+  /**
+   * A reading of every probe at t: updates app.state.temps, writes its "temperature" record, steps the engine.
+   * Returns how many alarm records it wrote.
+   */
+  temps(t: number, celsius: readonly (number | null)[]): number {
     this.app.state.temps = celsius.map((v) => (v === null ? null : Math.round(v * 10)));
     this.trip.temps(t, celsius);
     const events = this.engineStep({ kind: "temps", temps: celsius, ...this.stamp(t) });
     this.app.record("temperature");
     this.log = logRecorded(this.log, t);
     this.publish(events);
+    return events.length;
   }
 
   /** At a deadline named by doorDue() or tripDue(). */

@@ -13,10 +13,16 @@
  *   the first out-of-range reading earlier by less than one log interval, for a conversion every wake; fast
  *   logging during any excursion (log-schedule.ts) already gives the dense evidence.
  * - The device wakes BOOT_LATENCY_MS + conversion time before the earlier of R and E.
- * Every reading is a "temperature" record. One run takes up to MAX_READINGS readings when a second one falls due
+ * - A reading that falls due while the wake is still busy with something else (a GNSS search, a modem session
+ *   in poor coverage) is taken then, from the duty's own deadline (armed at boot and after every reading; for a
+ *   record BACKGROUND_EARLY_MS early, see startAt()): the wake cycle only starts duties between cycles, and
+ *   waiting for the end of a two-minute session would break the log interval. An alarm raised by
+ *   such a reading also asks the uplink to run (app.setDue("uplink", now)), since this cycle's may be over.
+ * Every reading is a "temperature" record. One run takes up to MAX_READINGS readings when another one falls due
  * within the sharing window, rather than booting again a few seconds later.
  *
- * States: idle | waiting (one deadline: the conversion start) | converting (ProbeReader's deadline) → idle.
+ * States: idle | waiting (one deadline: the next conversion start) | converting (ProbeReader's deadline); while
+ *   a run is open its done() is called once no reading is due within SHARE_MS; the deadline stays armed after.
  * Inputs: the schedule (coldchain-context.ts), ProbeReader results, supply, motion, the platform's acknowledgement.
  * Outputs: readings into the cold chain, `probe-unknown` / `probe-rebound` events, the "probes" snapshot (ROM
  *   binding).
@@ -30,6 +36,8 @@ import { SHARE_MS, type Duty } from "./duty";
 import { BOOT_LATENCY_MS } from "./inputs-duty";
 
 export const RECORD_EARLY_MS = 1000;
+/** The wake cycle's shortest sleep (1 s) plus a boot, with margin. */
+const BACKGROUND_EARLY_MS = 2000;
 export const PROBES_MOD = "probes";
 const MAX_READINGS = 3;
 
@@ -49,41 +57,87 @@ function plan(app: App): Plan {
   return { record: cold.recordDue(app.now()) - RECORD_EARLY_MS, engine: cold.sampleDue(), trip: cold.tripDue() };
 }
 
-/** When the next conversion should start: now for a record that is due, E − conversion for the engine. */
-function startAt(app: App, p: Plan, lead: number): number {
+/**
+ * When the next conversion should start. In a run: now for a record due within the sharing window (early only
+ * shortens the gap), E − conversion for an engine decision. Between runs, a record's reading starts
+ * BACKGROUND_EARLY_MS sooner: should the wake end just before it, the wake cycle sleeps at least a second and the
+ * boot after costs another 0.15 s, and the reading must still land in time.
+ */
+function startAt(app: App, p: Plan, lead: number, inRun: boolean): number {
   const now = app.now();
+  const engine = p.engine - lead;
+  if (!inRun) return Math.max(now + lead, Math.min(p.record - lead - BACKGROUND_EARLY_MS, engine));
   if (p.record - lead <= now + SHARE_MS && !(p.engine < p.record)) return now;
-  return Math.max(now, Math.min(p.record, p.engine) - lead);
+  return Math.max(now, Math.min(p.record - lead, engine));
 }
 
-function read(app: App, done: () => void): void {
-  const cold = coldChain(app);
-  const lead = conversionMs(app, cold.names);
-  const clock = app.ports.clock;
-  let readings = 0;
-  const reader = new ProbeReader({
-    oneWire: app.ports.oneWire,
-    i2c: app.ports.i2c,
-    clock,
-    names: cold.names,
-    state: app.mod<ProbeReaderState>(PROBES_MOD),
-    onResult: (temps, _faults, info) => {
-      readings++;
-      for (const rom of info.unknown) app.emit("probe-unknown", { rom });
-      for (const name of info.rebound) app.emit("probe-rebound", { name });
-      app.saveMod(PROBES_MOD, reader.snapshot());
-      cold.temps(app.now(), temps);
-      next();
-    },
-  });
-  const next = () => {
-    const p = plan(app);
-    const at = startAt(app, p, lead);
-    if (readings >= MAX_READINGS || at > app.now() + SHARE_MS) return done();
-    if (at <= app.now()) reader.start();
-    else clock.at(at, () => reader.start());
-  };
-  next();
+/** The duty's part of one wake: the probe reader and the one deadline for the next conversion. */
+class Sampler {
+  private readonly reader: ProbeReader;
+  private readonly lead: number;
+  private timer = -1;
+  private open: (() => void) | undefined; // the run's done(), while a run is open
+  private readings = 0;
+
+  constructor(private readonly app: App) {
+    const names = coldChain(app).names;
+    this.lead = conversionMs(app, names);
+    this.reader = new ProbeReader({
+      oneWire: app.ports.oneWire,
+      i2c: app.ports.i2c,
+      clock: app.ports.clock,
+      names,
+      state: app.mod<ProbeReaderState>(PROBES_MOD),
+      onResult: (temps, _faults, info) => this.result(temps, info.unknown, info.rebound),
+    });
+  }
+
+  run(done: () => void): void {
+    this.open = done;
+    this.readings = 0;
+    this.next();
+  }
+
+  /** Arms the deadline for the next reading, in case this wake is still busy when it comes. */
+  arm(): void {
+    if (!this.open) this.next();
+  }
+
+  private next(): void {
+    if (this.reader.busy()) return; // its result calls next()
+    const { app } = this;
+    const clock = app.ports.clock;
+    if (this.timer >= 0) clock.cancel(this.timer);
+    this.timer = -1;
+    const at = startAt(app, plan(app), this.lead, this.open !== undefined);
+    if (this.open && (this.readings >= MAX_READINGS || at > app.now() + SHARE_MS)) {
+      const done = this.open;
+      this.open = undefined;
+      done();
+    }
+    if (at <= app.now()) this.reader.start();
+    else
+      this.timer = clock.at(at, () => {
+        this.timer = -1;
+        this.reader.start();
+      });
+  }
+
+  private result(temps: (number | null)[], unknown: string[], rebound: string[]): void {
+    const { app } = this;
+    this.readings++;
+    for (const rom of unknown) app.emit("probe-unknown", { rom });
+    for (const name of rebound) app.emit("probe-rebound", { name });
+    app.saveMod(PROBES_MOD, this.reader.snapshot());
+    const alarms = coldChain(app).temps(app.now(), temps);
+    // Outside a run this cycle's uplink may already be done: make the next cycle send the alarm.
+    if (!this.open && alarms > 0) app.setDue("uplink", Math.min(app.due("uplink"), app.now()));
+    this.next();
+  }
+}
+
+function sampler(app: App): Sampler {
+  return app.local("coldchain-sampler", () => new Sampler(app));
 }
 
 export const coldchainDuty: Duty = Object.freeze({
@@ -101,7 +155,10 @@ export const coldchainDuty: Duty = Object.freeze({
     cold.supply(now);
     cold.motion(now);
     if (cold.tripDue() <= now) cold.tick(now);
-    read(app, done);
+    sampler(app).run(done);
+  },
+  boot(app: App): void {
+    sampler(app).arm();
   },
   save(app: App): void {
     saveColdChain(app);

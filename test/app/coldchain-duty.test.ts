@@ -226,6 +226,61 @@ describe("retained state", () => {
   });
 });
 
+describe("readings that fall due while the wake is busy", () => {
+  // A stand-in for a long short-message attempt (fallback phase, after the uplink has run): busy from 100 s to
+  // 300 s of every 10 minutes.
+  const windowStart = (t: number) => Math.floor((t - 100_000) / 600_000) * 600_000 + 100_000;
+  const inWindow = (t: number) => t - windowStart(t) > 1_000 && t - windowStart(t) < 199_000;
+  const busy: Duty = {
+    name: "t-busy",
+    phase: "fallback",
+    dueAt: (app: App) => (app.due("t-busy") === Infinity ? 100_000 : app.due("t-busy")),
+    run(app: App, done: () => void) {
+      const end = windowStart(app.now()) + 200_000;
+      app.setDue("t-busy", windowStart(app.now()) + 600_000);
+      app.ports.clock.at(end, () => {
+        app.emit("t-busy-end");
+        done();
+      });
+    },
+  };
+  // A stand-in for the uplink: runs when the wake is urgent or when asked to.
+  const uplink: Duty = {
+    name: "t-uplink",
+    phase: "deliver",
+    dueAt: (app: App) => (app.urgent && !app.ran.has("t-uplink") ? app.now() : app.due("uplink")),
+    run(app: App, done: () => void) {
+      app.emit("t-uplink", { pending: app.records.pending() });
+      app.setDue("uplink", Infinity);
+      done();
+    },
+  };
+
+  it("keeps the log interval and raises alarms on time, and the alarm still goes out", () => {
+    const r = coldRig({
+      hours: 4,
+      duties: [busy, uplink],
+      trace: { temperature: { front: [{ t: 0, c: 4 }, { t: 3600, c: 4 }, { t: 3700, c: 12 }], rear: [{ t: 0, c: 4 }] } },
+    });
+    r.run();
+    const temps = r.records("temperature");
+    expect(Math.max(...gapsS(temps.map((x) => x.mono)))).toBeLessThanOrEqual(300);
+    // Readings were taken in the middle of the busy stretches, not only between them.
+    expect(temps.filter((x) => inWindow(x.mono)).length).toBeGreaterThan(5);
+    const alarms = r.records("alarm");
+    expect(alarms.map(brief)).toEqual(["temp-high raised p0"]);
+    const firstOut = temps.find((x) => x.temps[0]! > 80)!;
+    expect(alarms[0].mono - firstOut.mono).toBeGreaterThanOrEqual(600_000);
+    expect(alarms[0].mono - firstOut.mono).toBeLessThan(600_000 + 200);
+    // Raised in a busy stretch after this cycle's uplink had run: the next cycle sends it, right after.
+    expect(inWindow(alarms[0].mono)).toBe(true);
+    const end = r.lines("t-busy-end").map((l) => l.t).find((t) => t > alarms[0].mono)!;
+    const sent = r.lines("t-uplink").map((l) => l.t).find((t) => t >= alarms[0].mono)!;
+    expect(sent - end).toBeGreaterThanOrEqual(0);
+    expect(sent - end).toBeLessThan(3_000);
+  });
+});
+
 describe("in the whole simulated trip (NB-IoT uplink, fleet server)", () => {
   it("delivers an excursion alarm within delay + 60 s of the first out-of-range reading, logging every ≤ 300 s", () => {
     // front crosses 8 °C at 2 h + 600 s × 4/7 ≈ 7543 s; band delay 600 s.
