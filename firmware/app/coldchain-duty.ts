@@ -109,11 +109,12 @@ class Sampler {
     const clock = app.ports.clock;
     if (this.timer >= 0) clock.cancel(this.timer);
     this.timer = -1;
-    const at = startAt(app, plan(app), this.lead, this.open !== undefined);
-    if (this.open && (this.readings >= MAX_READINGS || at > app.now() + SHARE_MS)) {
-      const done = this.open;
+    let at = startAt(app, plan(app), this.lead, this.open !== undefined);
+    const done = this.open;
+    const close = done !== undefined && (this.readings >= MAX_READINGS || at > app.now() + SHARE_MS);
+    if (close) {
       this.open = undefined;
-      done();
+      at = startAt(app, plan(app), this.lead, false);
     }
     if (at <= app.now()) this.reader.start();
     else
@@ -121,6 +122,8 @@ class Sampler {
         this.timer = -1;
         this.reader.start();
       });
+    // Last: done() may end the wake.
+    if (close) done();
   }
 
   private result(temps: (number | null)[], unknown: string[], rebound: string[]): void {
