@@ -10,8 +10,10 @@ import type { AppState } from "./app-state";
 import type { Config } from "./config";
 
 export class App {
-  /** Set when something recorded in this wake must reach the platform now (an alarm). */
+  /** Something recorded must reach the platform now (an alarm); cleared when an uplink session starts. */
   urgent = false;
+  /** Set by the wake cycle: asks for a cycle as soon as possible (an input edge during light sleep). */
+  poke: () => void = () => {};
   /** Records appended in this wake, in order (the uplink sends them live, ahead of the backlog). */
   readonly fresh: TrackRecord[] = [];
   /** Duties that have run in this cycle (a duty due again right after running would loop). */
@@ -85,9 +87,16 @@ export class App {
     };
   }
 
-  /** Appends a record of what the device knows now; alarms also mark the wake urgent. */
-  record(kind: RecordKind, detail?: AlarmDetail): number {
+  /**
+   * Appends a record of what the device knows now, stamped at monotonic time `at` (default now: an event seen a
+   * little after it happened keeps its real time); alarms also mark the wake urgent.
+   */
+  record(kind: RecordKind, detail?: AlarmDetail, at?: number): number {
     const rec = this.current(kind, detail);
+    if (at !== undefined && at !== rec.mono) {
+      if (rec.utc !== 0) rec.utc -= rec.mono - at;
+      rec.mono = at;
+    }
     const seq = this.records.append(rec);
     if (seq > 0) this.fresh.push({ ...rec, seq });
     if (kind === "alarm") this.urgent = true;

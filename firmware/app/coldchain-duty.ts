@@ -17,7 +17,7 @@
  *   in poor coverage) is taken then, from the duty's own deadline (armed at boot and after every reading; for a
  *   record BACKGROUND_EARLY_MS early, see startAt()): the wake cycle only starts duties between cycles, and
  *   waiting for the end of a two-minute session would break the log interval. An alarm raised by
- *   such a reading also asks the uplink to run (app.setDue("uplink", now)), since this cycle's may be over.
+ *   such a reading marks the App urgent, so the wake cycle runs the uplink again in the same boot.
  * Every reading is a "temperature" record. One run takes up to MAX_READINGS readings when another one falls due
  * within the sharing window, rather than booting again a few seconds later.
  *
@@ -132,9 +132,8 @@ class Sampler {
     for (const rom of unknown) app.emit("probe-unknown", { rom });
     for (const name of rebound) app.emit("probe-rebound", { name });
     app.saveMod(PROBES_MOD, this.reader.snapshot());
-    const alarms = coldChain(app).temps(app.now(), temps);
+    coldChain(app).temps(app.now(), temps);
     // Outside a run this cycle's uplink may already be done: make the next cycle send the alarm.
-    if (!this.open && alarms > 0) app.setDue("uplink", Math.min(app.due("uplink"), app.now()));
     this.next();
   }
 }

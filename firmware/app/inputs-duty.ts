@@ -139,6 +139,8 @@ class Inputs {
     if (this.queue.length >= MAX_QUEUE) app.emit("input-dropped", { src: this.queue.shift()!.src });
     this.queue.push({ src, level: edge.level, at: edge.at });
     app.emit(`${src}-edge`, { level: edge.level, at: edge.at });
+    // A settled edge is news the platform may need now: end a light sleep instead of waiting it out.
+    app.poke();
   }
 }
 

@@ -45,20 +45,24 @@ function worthTheRadio(app: App): boolean {
   return false;
 }
 
+/** Whether a session already failed in this boot (per-wake, so it dies with the boot). */
+const bootFailed = (app: App) => app.local("uplink-failed", () => ({ v: false }));
+
 export const uplinkDuty: Duty = Object.freeze({
   name: "uplink",
   phase: "deliver",
   dueAt(app: App): number {
     if (app.records.pending() === 0) return Infinity;
     const retry = retryState(app);
-    if (!app.ran.has("uplink")) {
-      if (app.urgent) return app.now();
-      if (retry ? mayTry(app) : worthTheRadio(app)) return app.now();
-    }
+    // An alarm goes out at once, even when this boot's session is over (it was raised after it) — unless that
+    // session just failed: then the retry schedule and the short-message fallback take it from here.
+    if (app.urgent && !bootFailed(app).v) return app.now();
+    if (!app.ran.has("uplink") && (retry ? mayTry(app) : worthTheRadio(app))) return app.now();
     return retry ? retryWake(app, retry) : app.due("uplink");
   },
   run(app: App, done: () => void): void {
     const { ports, config } = app;
+    app.urgent = false;
     const health: LinkHealth = { ...(app.mod<LinkHealth>("nbiot") ?? {}) };
     const started = app.now();
     let finished = false;
@@ -112,6 +116,7 @@ export const uplinkDuty: Duty = Object.freeze({
         app.setDue("uplink", app.records.pending() > 0 ? now + RETRY_FIRST_MS : Infinity);
       } else {
         health.failingSince = health.failingSince ?? started;
+        bootFailed(app).v = true;
         app.setDue("uplink", noteFailure(app, reason === "no-coverage").at);
       }
       if (delivered > 0 && app.fresh.some((r) => r.kind === "position")) health.lastPositionAckAt = now;

@@ -21,11 +21,17 @@ const LIGHT_SLEEP_MAX_MS = 60_000;
 const WAKE_LIMIT_MS = 10 * 60_000;
 /** Firmware faults (exceptions) since the last power loss after which the device reboots clean. */
 const FAULT_LIMIT = 5;
+/** A duty due this soon after a cycle is run in the same boot: idling that long costs less than a reboot. */
+const STAY_AWAKE_MS = 3_000;
+/** At most this many back-to-back cycles per boot, so a duty that is always due cannot keep the CPU up. */
+const MAX_CYCLES_PER_BOOT = 8;
 
 export class WakeCycle {
   private app!: App;
   private limitTimer = -1;
   private finished = false;
+  private quick = 0; // back-to-back cycles in this boot
+  private lightSleep = -1; // the timer of a light sleep in progress
 
   constructor(
     private readonly ports: Ports,
@@ -42,6 +48,7 @@ export class WakeCycle {
     const records = RecordLog.open(ports.flash, ports.log);
     records.restore(state.mods.records);
     this.app = new App(ports, config, state, records);
+    this.app.poke = () => this.poke();
     this.app.emit("wake", {
       cause: ports.power.wakeCause(),
       boot: state.boots,
@@ -70,9 +77,17 @@ export class WakeCycle {
     }
   }
 
+  /** An event that cannot wait: end a light sleep now (during a cycle, finish() sees the duty due anyway). */
+  private poke(): void {
+    if (this.lightSleep < 0) return;
+    this.ports.clock.cancel(this.lightSleep);
+    this.lightSleep = -1;
+    this.ports.clock.at(this.ports.clock.now(), () => this.cycle());
+  }
+
   private cycle(): void {
+    this.lightSleep = -1;
     this.finished = false;
-    this.app.urgent = false;
     this.app.ran.clear();
     this.app.fresh.length = 0;
     const now = this.ports.clock.now();
@@ -125,8 +140,13 @@ export class WakeCycle {
     for (const d of this.duties) next = Math.min(next, d.dueAt(app));
     // A duty always reschedules itself; a missing deadline would be a bug, so wake at least daily to recover.
     if (!(next < Infinity)) next = now + 86_400_000;
-    next = Math.max(next, now + 1000);
     this.save();
+    if (next - now <= STAY_AWAKE_MS && this.quick < MAX_CYCLES_PER_BOOT) {
+      this.quick++;
+      this.ports.clock.at(next - SHARE_MS, () => this.cycle());
+      return;
+    }
+    next = Math.max(next, now + 1000);
     if (app.restartRequested) {
       app.emit("restart", { reason: "platform" });
       ports.power.restart();
@@ -134,7 +154,8 @@ export class WakeCycle {
     }
     if (ports.power.externalPower() && next - now <= LIGHT_SLEEP_MAX_MS) {
       app.emit("light-sleep", { until: next });
-      ports.clock.at(next, () => this.cycle());
+      this.quick = 0;
+      this.lightSleep = ports.clock.at(next, () => this.cycle());
       return;
     }
     app.emit("sleep", { until: next });
