@@ -1,14 +1,24 @@
 /**
  * The messages a session has on the link: each framed (sub-packaged when needed) with serials from the session's
- * counter, sent through the DatagramLink, acknowledged packet by packet by serial, and due for retransmission
- * T(N) after its N-th transmission was reported sent, where T(1) = ack_timeout_s and T(N+1) = T(N) x (N+1).
+ * counter, coalesced with the others into as few datagrams as the link's size allows, acknowledged packet by packet
+ * by serial, and due for retransmission T(N) after the datagram carrying its N-th transmission was reported sent,
+ * where T(1) = ack_timeout_s and T(N+1) = T(N) x (N+1). A retransmission is coalesced again with whatever else is
+ * waiting, same serials and bytes.
+ *
+ * Packets go pending (framed, not yet given to the link) → queued (in a datagram the link holds) → sent (the link
+ * reported it sent) → acked. flush() packs pending packets, oldest first with registration and auth ahead, into
+ * ONE datagram: the session sends the next only once nothing expecting a reply is in flight, so every downlink the
+ * network brings before releasing the radio answers the datagram that asked for the release.
  */
 import type { Edition } from "./frame";
 import { packetize } from "./subpackage";
 
 export interface DatagramLink {
-  /** Queues one datagram; `expectReply` keeps the receive window open after it. */
-  send(id: number, bytes: Uint8Array, expectReply: boolean): void;
+  /**
+   * Queues one datagram; `expectReply` keeps the receive window open after it. `hold` says more uplink follows
+   * right after its replies: the radio should stay connected rather than release.
+   */
+  send(id: number, bytes: Uint8Array, expectReply: boolean, hold?: boolean): void;
   /** The session has nothing more to send or wait for. */
   finish(): void;
   maxDatagram(): number;
@@ -16,12 +26,13 @@ export interface DatagramLink {
 
 export type OutKind = "register" | "auth" | "location" | "batch" | "heartbeat" | "reply";
 
+type PacketState = "pending" | "queued" | "sent" | "acked";
+
 interface Packet {
   serial: number;
   bytes: Uint8Array;
-  acked: boolean;
+  state: PacketState;
   linkId: number;
-  sent: boolean;
 }
 
 export interface Outgoing {
@@ -31,6 +42,8 @@ export interface Outgoing {
   expectReply: boolean;
   attempts: number;
   deadline?: number;
+  /** Waiting for a new authentication before it may go again (its serials stay matchable meanwhile). */
+  parked: boolean;
   packets: Packet[];
 }
 
@@ -41,8 +54,11 @@ export function ackWaitMs(timeoutS: number, attempt: number): number {
   return t;
 }
 
+const FIRST: readonly OutKind[] = Object.freeze(["register", "auth"]);
+
 export class Outbox {
   readonly items: Outgoing[] = [];
+  readonly counters = { datagrams: 0, frames: 0, bytes: 0 };
   private linkIds = 0;
 
   constructor(
@@ -52,7 +68,7 @@ export class Outbox {
     private readonly ackTimeoutS: number,
   ) {}
 
-  /** Frames and sends a message; undefined when it cannot fit any datagram of the link. */
+  /** Frames a message, pending until the next flush(); undefined when it cannot fit any datagram of the link. */
   add(kind: OutKind, msgId: number, body: Uint8Array, seqs: number[], expectReply: boolean): Outgoing | undefined {
     const h = { msgId, edition: this.header.edition, phone: this.header.phone, protoVersion: 1 };
     const packets = packetize(h, body, this.link.maxDatagram(), () => {
@@ -62,53 +78,122 @@ export class Outbox {
     });
     if (packets.length === 0) return undefined;
     const m: Outgoing = {
-      kind, msgId, seqs, expectReply, attempts: 0,
-      packets: packets.map((p) => ({ ...p, acked: false, linkId: 0, sent: false })),
+      kind, msgId, seqs, expectReply, attempts: 1, parked: false,
+      packets: packets.map((p) => ({ serial: p.serial, bytes: p.bytes, state: "pending" as PacketState, linkId: 0 })),
     };
-    this.items.push(m);
-    this.transmit(m);
+    // the platform reads frames in order: who we are comes before what we say
+    if (FIRST.indexOf(kind) >= 0) this.items.unshift(m);
+    else this.items.push(m);
     return m;
   }
 
-  /** Sends again what is not acked yet, same serials and bytes. */
+  /** Marks what is not acked yet for sending again (same serials and bytes) with the next flush(). */
   transmit(m: Outgoing): void {
     m.attempts++;
     m.deadline = undefined;
-    for (const p of m.packets) {
-      if (p.acked) continue;
-      p.sent = false;
-      p.linkId = ++this.linkIds;
-      this.link.send(p.linkId, p.bytes, m.expectReply);
-    }
+    m.parked = false;
+    for (const p of m.packets) if (p.state !== "acked") p.state = "pending";
   }
 
-  owns(linkId: number): boolean {
-    return this.items.some((m) => m.packets.some((p) => p.linkId === linkId));
+  /** Holds a message until a new authentication: no deadline, not in flight, its acks still count. */
+  park(m: Outgoing): void {
+    m.parked = true;
+    m.deadline = undefined;
+    m.attempts = 0; // transmit() on release makes it the first attempt after the new auth
+  }
+
+  hasPending(): boolean {
+    return this.items.some((m) => m.packets.some((p) => p.state === "pending"));
+  }
+
+  /** Wire bytes still pending. */
+  pendingBytes(): number {
+    let n = 0;
+    for (const m of this.items) for (const p of m.packets) if (p.state === "pending") n += p.bytes.length;
+    return n;
+  }
+
+  /** Something that expects a reply is with the link or waiting for its ack (its deadline not yet passed). */
+  inFlight(): boolean {
+    return this.items.some((m) => m.expectReply && !m.parked && m.packets.some((p) => p.state === "queued" || p.state === "sent"));
   }
 
   /**
-   * The link reports a datagram sent. Returns the message when it is now complete (no reply expected); arms
-   * its ack deadline when its last packet went.
+   * Sends one datagram: pending packets in order while they fit (the first always goes). `hold` asks the link to
+   * keep the radio connected; it is implied when packets are left for the next datagram. Returns the frames sent.
    */
-  sent(linkId: number, now: number): Outgoing | undefined {
+  flush(hold: boolean): number {
+    const max = this.link.maxDatagram();
+    const picked: Packet[] = [];
+    let size = 0;
+    let expectReply = false;
+    let full = false;
     for (const m of this.items) {
-      const p = m.packets.find((x) => x.linkId === linkId);
-      if (!p) continue;
-      p.sent = true;
-      if (!m.packets.every((x) => x.sent || x.acked)) return undefined;
-      if (!m.expectReply) return m;
-      m.deadline = now + ackWaitMs(this.ackTimeoutS, m.attempts);
-      return undefined;
+      for (const p of m.packets) {
+        if (p.state !== "pending") continue;
+        if (picked.length > 0 && size + p.bytes.length > max) {
+          full = true;
+          break;
+        }
+        picked.push(p);
+        size += p.bytes.length;
+        if (m.expectReply) expectReply = true;
+      }
+      if (full) break;
     }
-    return undefined;
+    if (picked.length === 0) return 0;
+    const bytes = new Uint8Array(size);
+    const id = ++this.linkIds;
+    let at = 0;
+    for (const p of picked) {
+      bytes.set(p.bytes, at);
+      at += p.bytes.length;
+      p.state = "queued";
+      p.linkId = id;
+    }
+    this.counters.datagrams++;
+    this.counters.frames += picked.length;
+    this.counters.bytes += size;
+    this.link.send(id, bytes, expectReply, hold || this.hasPending());
+    return picked.length;
   }
 
-  /** A 0x8001 (or 0x8100) for `serial`: marks the packet; returns its message, and whether every packet is acked. */
+  owns(linkId: number): boolean {
+    return this.items.some((m) => m.packets.some((p) => p.linkId === linkId && p.state === "queued"));
+  }
+
+  /**
+   * The link reports a datagram sent: its packets are on their way. Returns the messages now complete (no reply
+   * expected, every packet gone); arms the ack deadline of the others it carried.
+   */
+  sent(linkId: number, now: number): Outgoing[] {
+    const complete: Outgoing[] = [];
+    for (const m of this.items) {
+      let hit = false;
+      for (const p of m.packets) {
+        if (p.linkId !== linkId || p.state !== "queued") continue;
+        p.state = "sent";
+        hit = true;
+      }
+      if (!hit) continue;
+      if (!m.expectReply) {
+        if (m.packets.every((p) => p.state === "sent")) complete.push(m);
+      } else if (!m.parked) m.deadline = now + ackWaitMs(this.ackTimeoutS, m.attempts);
+    }
+    return complete;
+  }
+
+  /** The message a 0x8001 (or 0x8100) for (`replyId`, `serial`) answers. */
+  find(replyId: number, serial: number): Outgoing | undefined {
+    return this.items.find((o) => o.expectReply && o.msgId === replyId && o.packets.some((p) => p.serial === serial));
+  }
+
+  /** Marks the packet acked; returns its message, and whether every packet is acked. */
   ack(replyId: number, serial: number): { m: Outgoing; all: boolean } | undefined {
-    const m = this.items.find((o) => o.expectReply && o.msgId === replyId && o.packets.some((p) => p.serial === serial));
+    const m = this.find(replyId, serial);
     if (!m) return undefined;
-    for (const p of m.packets) if (p.serial === serial) p.acked = true;
-    return { m, all: m.packets.every((p) => p.acked) };
+    for (const p of m.packets) if (p.serial === serial) p.state = "acked";
+    return { m, all: m.packets.every((p) => p.state === "acked") };
   }
 
   remove(m: Outgoing): boolean {
@@ -116,12 +201,6 @@ export class Outbox {
     if (i < 0) return false;
     this.items.splice(i, 1);
     return true;
-  }
-
-  awaitingReply(): number {
-    let n = 0;
-    for (const m of this.items) if (m.expectReply) n++;
-    return n;
   }
 
   nextDeadline(): number {
@@ -135,11 +214,20 @@ export class Outbox {
     return this.items.filter((m) => m.deadline !== undefined && m.deadline <= now);
   }
 
-  /** Drops everything; returns the record seqs that were still in flight. */
-  clear(): number[] {
-    const seqs: number[] = [];
-    for (const m of this.items) seqs.push(...m.seqs);
-    this.items.length = 0;
-    return seqs;
+  /** Record seqs of the messages still in the box (unacked). */
+  seqs(): number[] {
+    const out: number[] = [];
+    for (const m of this.items) out.push(...m.seqs);
+    return out;
+  }
+
+  /** Stops every ack wait: after the session ends only a late ack for what did go out may still land. */
+  freeze(): void {
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      const m = this.items[i];
+      m.deadline = undefined;
+      const out = m.packets.some((p) => p.state === "queued" || p.state === "sent");
+      if (!m.expectReply || !out) this.items.splice(i, 1);
+    }
   }
 }

@@ -1,19 +1,24 @@
 /**
- * One uplink session over a datagram link: register once, authenticate, send this wake's live records (0x0200),
- * then the backlog oldest-first in 0x0704 backfill batches, answer downlinks, and finish.
+ * One uplink session over a datagram link: register once, then authenticate with this wake's live records (0x0200)
+ * and as much of the backlog (oldest-first 0x0704 backfill batches) as fits, all in ONE datagram of several frames;
+ * then the rest of the backlog a full datagram at a time, answer downlinks, and finish.
  *
  * States:  idle -> registering -> authenticating -> sending -> (lingering) -> done
- *          (registering is skipped once an auth code is held; online replaces done while stayOnline)
+ *          (registering is skipped once an auth code is held; online replaces done while stayOnline; a refused
+ *          auth goes back to registering once per session)
  * Inputs:  start(live, opts), push(rec), close(); from the app: onSent(id), onFailed(id), onRx(bytes), onDown();
  *          one Clock deadline (earliest of: ack waits, heartbeat, linger).
- * Outputs: DatagramLink.send/finish; Backlog.ack(seqs) after each 0x8001; events: session-done, config-change,
- *          reset-request, ack-alarms, registered.
+ * Outputs: DatagramLink.send/finish; Backlog.ack(seqs) after each record's own 0x8001; events: session-done,
+ *          config-change, reset-request, ack-alarms, registered.
  *
- * Acks match by serial. Unacked messages are sent again with the same bytes after T(1) = ack_timeout_s,
- * T(N+1) = T(N) x (N+1), at most ack_retries times; then the session ends (the records stay in the log).
+ * Acks match by serial, frame by frame. One datagram expecting replies is in flight at a time: the network releases
+ * the radio after the first downlink that follows a datagram flagged for release, so no earlier reply may still be
+ * on its way then. Unacked messages are sent again with the same bytes after T(1) = ack_timeout_s,
+ * T(N+1) = T(N) x (N+1), at most ack_retries times, coalesced with whatever else waits; then the session ends (the
+ * records stay in the log). An ack that lands after the end still acks its records.
  */
 import { fromHex, toHex } from "../core/bytes";
-import { splitFrames, parseFrame } from "./frame";
+import { readMessages } from "./rx-frames";
 import type { Edition } from "./frame";
 import { encodeBatch, encodeLocation } from "./location";
 import { MSG, decodeGeneralResponse, decodeRegisterReply, encodeAuth, encodeRegistration } from "./messages";
@@ -35,11 +40,12 @@ const BACKLOG_PEEK = 48;
 export class UplinkSession {
   readonly counters = {
     framesIn: 0, badFrames: 0, badBcc: 0, badLength: 0, junkBytes: 0, unknownAcks: 0,
-    retransmits: 0, refused: 0, rejectedRecords: 0, downlinks: 0,
+    retransmits: 0, refused: 0, rejectedRecords: 0, downlinks: 0, lateAcks: 0, reregistrations: 0,
   };
   state: SessionState = "idle";
   private auth: Uint8Array;
   private registered: boolean;
+  private reregistered = false;
   private readonly box: Outbox;
   private replies: Reply[] = [];
   private live: TrackRecord[] = [];
@@ -69,6 +75,11 @@ export class UplinkSession {
     return { auth: toHex(this.auth), serial: this.box.serial, registered: this.registered };
   }
 
+  /** Datagrams, frames and bytes this session handed the link. */
+  traffic(): { datagrams: number; frames: number; bytes: number } {
+    return { ...this.box.counters };
+  }
+
   /**
    * Opens the session with this wake's new records (already appended to the log: they are acked through it).
    * stayOnline keeps the session open after the backlog (heartbeats, downlinks, push()) until close();
@@ -82,10 +93,8 @@ export class UplinkSession {
     this.lingerMs = opts.lingerMs ?? 0;
     this.heartbeatWanted = this.d.config.heartbeat_s > 0;
     if (this.registered) this.sendAuth();
-    else {
-      this.state = "registering";
-      this.queue("register", MSG.register, encodeRegistration(this.d.identity.registration, this.edition), [], true);
-    }
+    else this.register();
+    this.pump();
   }
 
   /** A record made while the session is open (sent as soon as the window allows). */
@@ -105,9 +114,8 @@ export class UplinkSession {
   }
 
   onSent(id: number): void {
-    const m = this.box.sent(id, this.d.clock.now());
-    if (m) this.complete(m, 0);
-    else this.rearm();
+    for (const m of this.box.sent(id, this.d.clock.now())) this.complete(m, 0);
+    this.pump();
   }
 
   onFailed(id: number): void {
@@ -119,39 +127,40 @@ export class UplinkSession {
   }
 
   onRx(bytes: Uint8Array): void {
-    if (this.state === "done" || this.state === "idle") return;
-    const { frames, junk } = splitFrames(bytes);
-    this.counters.junkBytes += junk;
-    for (const raw of frames) {
-      const r = parseFrame(raw);
-      if ("error" in r) {
-        this.counters.badFrames++;
-        continue;
-      }
-      this.counters.framesIn++;
-      if (!r.frame.bccOk) this.counters.badBcc++;
-      else if (!r.frame.lenOk) this.counters.badLength++;
-      else {
-        const msg = this.reasm.add(r.frame);
-        if (msg) this.dispatch(msg.header.msgId, msg.header.serial, msg.body);
-      }
-    }
+    if (this.state === "idle") return;
+    readMessages(bytes, this.reasm, this.counters, (msgId, serial, body) => {
+      // after the end only acks count: the platform has those records, sending them again would duplicate
+      if (this.state === "done") this.lateAck(msgId, body);
+      else this.dispatch(msgId, serial, body);
+    });
     this.pump();
+  }
+
+  private lateAck(msgId: number, body: Uint8Array): void {
+    const a = msgId === MSG.platformAck ? decodeGeneralResponse(body) : undefined;
+    const hit = a && (a.result === 0 || a.result === 4) ? this.box.ack(a.replyId, a.replySerial) : undefined;
+    if (!hit || !hit.all) return;
+    this.box.remove(hit.m);
+    if (hit.m.seqs.length === 0) return;
+    this.counters.lateAcks++;
+    this.d.backlog.ack(hit.m.seqs);
+    this.delivered += hit.m.seqs.length;
   }
 
   private dispatch(msgId: number, serial: number, body: Uint8Array): void {
     if (msgId === MSG.platformAck) {
       const a = decodeGeneralResponse(body);
-      const kind = a && this.box.items.find((o) => o.msgId === a.replyId && o.packets.some((p) => p.serial === a.replySerial))?.kind;
-      // a failure on data is the platform's trouble: the retransmission timer tries again; on auth it is a no
-      if (a && a.result === 1 && kind !== undefined && kind !== "auth") return;
-      const hit = a && this.box.ack(a.replyId, a.replySerial);
-      if (!a || !hit) {
+      const m = a && this.box.find(a.replyId, a.replySerial);
+      if (!a || !m) {
         this.counters.unknownAcks++;
         return;
       }
-      if (a.result !== 0 && a.result !== 4) this.complete(hit.m, a.result);
-      else if (hit.all) this.complete(hit.m, 0);
+      // a failure on data is the platform's trouble: the retransmission timer (or the new auth) tries again;
+      // on auth it is a no
+      if (a.result === 1 && m.kind !== "auth") return;
+      const hit = this.box.ack(a.replyId, a.replySerial)!;
+      if (a.result !== 0 && a.result !== 4) this.complete(m, a.result);
+      else if (hit.all) this.complete(m, 0);
       return;
     }
     if (msgId === MSG.registerReply) {
@@ -176,24 +185,41 @@ export class UplinkSession {
     for (const act of res.actions) this.d.emit(act);
   }
 
+  private register(): void {
+    this.state = "registering";
+    this.queue("register", MSG.register, encodeRegistration(this.d.identity.registration, this.edition), [], true);
+  }
+
+  /** Auth first in the next datagram; what waited for it goes along, same serials. */
   private sendAuth(): void {
     this.state = "authenticating";
     const { imei, software } = this.d.identity;
     this.queue("auth", MSG.auth, encodeAuth({ code: this.auth, imei, software }, this.edition), [], true);
+    for (const m of this.box.items) if (m.parked) this.box.transmit(m);
+  }
+
+  /**
+   * The platform does not know our code. Records in the same datagram are acked only by their own 0x8001; the
+   * others wait (parked) for a new registration and auth, once per session.
+   */
+  private authRefused(): void {
+    // a platform that forgot us wants a new registration
+    this.registered = false;
+    this.auth = new Uint8Array(0);
+    if (this.reregistered) return this.end("auth-refused");
+    this.reregistered = true;
+    this.counters.reregistrations++;
+    for (const m of this.box.items) if (m.expectReply) this.box.park(m);
+    this.register();
   }
 
   private complete(m: Outgoing, result: number): void {
     if (!this.box.remove(m)) return;
     if (m.kind === "auth") {
-      if (result !== 0) {
-        // a platform that forgot us wants a new registration next session
-        this.registered = false;
-        this.auth = new Uint8Array(0);
-        return this.end("auth-refused");
-      }
+      if (result !== 0) return this.authRefused();
       this.state = "sending";
     } else if (m.seqs.length) {
-      if (result === 0) {
+      if (result === 0 || result === 4) {
         this.d.backlog.ack(m.seqs);
         this.delivered += m.seqs.length;
       } else {
@@ -201,48 +227,65 @@ export class UplinkSession {
         this.failed += m.seqs.length;
       }
     }
-    this.pump();
   }
 
-  /** Fills the window: replies first, then live records, then backlog batches; ends when all is done. */
+  /**
+   * With nothing expecting a reply in flight: replies to downlinks, then live records, then a backlog batch sized to
+   * what room is left, all in one datagram; ends when all is done.
+   */
   private pump(): void {
     if (this.state === "done") return;
     while (this.replies.length) {
       const r = this.replies.shift()!;
       this.queue("reply", r.msgId, r.body, [], false);
     }
-    if (this.state === "sending" || this.state === "online" || this.state === "lingering") {
-      const win = this.d.window ?? 4;
-      while (this.box.awaitingReply() < win && this.queueNext()) {
-        if (this.state !== "sending") this.state = "sending";
+    if (!this.box.inFlight()) {
+      const filling = this.state !== "registering" && this.state !== "idle";
+      const more = filling && this.fill();
+      if (filling && this.box.items.length === 0) this.drained();
+      if ((this.state as SessionState) !== "done" && this.box.hasPending()) {
+        this.box.flush(more || this.stayOnline || this.state === "registering");
       }
-      if (this.box.items.length === 0) this.drained();
     }
     this.rearm();
   }
 
-  private queueNext(): boolean {
-    const rec = this.live.shift();
-    if (rec) {
+  /** Queues what fits one datagram; true when more is waiting for the next one. */
+  private fill(): boolean {
+    const max = this.d.link.maxDatagram();
+    while (this.live.length) {
+      if (this.box.pendingBytes() >= max) return true;
+      const rec = this.live.shift()!;
       this.queue("location", MSG.location, encodeLocation(recordToLocation(rec)), [rec.seq], true);
-      return true;
+      this.toSending();
     }
     if (this.backlogDone) return false;
-    const fresh = this.d.backlog.peek(this.claimed.size + BACKLOG_PEEK).filter((r) => !this.claimed.has(r.seq));
-    if (fresh.length === 0) {
-      this.backlogDone = true;
-      return false;
-    }
-    const b = fillBatch(fresh, this.edition, this.d.link.maxDatagram());
-    for (const r of b.recs) this.claimed.add(r.seq);
+    const room = max - this.box.pendingBytes();
+    const want = this.claimed.size + BACKLOG_PEEK;
+    const peeked = this.d.backlog.peek(want);
+    const fresh = peeked.filter((r) => !this.claimed.has(r.seq));
+    // a short peek is the whole backlog: when all of it fits, this datagram is the last
+    if (peeked.length < want) this.backlogDone = true;
+    if (fresh.length === 0) return false;
+    const b = fillBatch(fresh, this.edition, room);
     if (b.recs.length) {
+      for (const r of b.recs) this.claimed.add(r.seq);
       this.queue("batch", MSG.batch, encodeBatch(1, b.bodies), b.recs.map((r) => r.seq), true);
-    } else {
-      // a record too big for one datagram as a batch goes alone, sub-packaged
-      this.claimed.add(fresh[0].seq);
-      this.queue("location", MSG.location, encodeLocation(recordToLocation(fresh[0])), [fresh[0].seq], true);
+      this.toSending();
+      if (b.recs.length < fresh.length) this.backlogDone = false;
+      return !this.backlogDone;
     }
+    this.backlogDone = false;
+    if (room < max) return true;
+    // a record too big for one datagram as a batch goes alone, sub-packaged
+    this.claimed.add(fresh[0].seq);
+    this.queue("location", MSG.location, encodeLocation(recordToLocation(fresh[0])), [fresh[0].seq], true);
+    this.toSending();
     return true;
+  }
+
+  private toSending(): void {
+    if (this.state !== "authenticating") this.state = "sending";
   }
 
   /** Nothing outstanding: heartbeat if nothing else went up, then linger, stay online or finish. */
@@ -261,12 +304,11 @@ export class UplinkSession {
       }
       return;
     }
-    if (this.lingerMs > 0 && this.state !== "lingering") {
+    // even with no linger the end waits for the current instant: its other downlinks are still being delivered
+    if (this.state !== "lingering") {
       this.state = "lingering";
       this.lingerUntil = now + this.lingerMs;
-      return;
     }
-    if (this.state !== "lingering") this.end("complete");
   }
 
   private queue(kind: OutKind, msgId: number, body: Uint8Array, seqs: number[], expectReply: boolean): void {
@@ -301,12 +343,13 @@ export class UplinkSession {
       this.heartbeatAt = Infinity;
       this.queue("heartbeat", MSG.heartbeat, new Uint8Array(0), [], true);
     }
-    this.rearm();
+    this.pump();
   }
 
   private end(reason: DoneReason, finish = true): void {
     if (this.state === "done") return;
-    this.failed += this.box.clear().length + this.live.length;
+    this.failed += this.box.seqs().length + this.live.length;
+    this.box.freeze();
     this.live = [];
     this.state = "done";
     this.rearm();

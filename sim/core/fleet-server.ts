@@ -3,7 +3,9 @@
  * an auth code to 0x0100. It keeps every record it received (deduped by the vendor item's record sequence, with
  * the time of first delivery), sends the trace's queued downlinks right after the device's next uplink (again on
  * uplinks a minute or more later until the device answers, at most 3 times), and keeps a transcript and the order
- * in which records arrived by either route (copies included), which the store alone cannot tell.
+ * in which records arrived by either route (copies included), which the store alone cannot tell. Several frames in
+ * one datagram are read in order and each answered in its own datagram; with requireAuth it refuses locations from
+ * a terminal that has not authenticated.
  */
 import { fromHex } from "../../firmware/core/bytes";
 import { encodeFrame, parseFrame, splitFrames } from "../../firmware/protocol/frame";
@@ -70,7 +72,7 @@ const REDELIVER_AFTER_MS = 60_000;
 export class FleetServer implements DatagramServer {
   readonly counters = {
     datagrams: 0, frames: 0, badFrames: 0, badBcc: 0, badLength: 0, junkBytes: 0,
-    points: 0, livePoints: 0, duplicates: 0, foreignPoints: 0, authFailures: 0, downlinksSent: 0, downlinkAnswers: 0,
+    points: 0, livePoints: 0, duplicates: 0, foreignPoints: 0, authFailures: 0, unauthenticated: 0, downlinksSent: 0, downlinkAnswers: 0,
   };
   readonly transcript: TranscriptEntry[] = [];
   /** Every record delivery in arrival order, by either route. */
@@ -87,7 +89,14 @@ export class FleetServer implements DatagramServer {
   private edition: Edition = 2019;
   private now = 0;
 
-  constructor(downlinks: readonly Downlink[] = []) {
+  /** Terminals whose last authentication passed (requireAuth only). */
+  private readonly authed = new Set<string>();
+
+  /**
+   * `requireAuth` makes the platform strict, as JT/T 808 platforms other than Traccar are: locations from a terminal
+   * that has not passed authentication are answered with failure (1) and not stored.
+   */
+  constructor(downlinks: readonly Downlink[] = [], private readonly opts: { requireAuth?: boolean } = {}) {
     for (const d of downlinks) this.queueDownlink(d);
   }
 
@@ -154,14 +163,22 @@ export class FleetServer implements DatagramServer {
     const reply = (result: number): void => {
       if (ackIt) out.push(this.ack(h, result));
     };
+    const records = h.msgId === MSG.location || h.msgId === MSG.batch;
+    if (records && this.opts.requireAuth && !this.authed.has(h.phone)) {
+      this.counters.unauthenticated++;
+      return reply(1);
+    }
     switch (h.msgId) {
       case MSG.register:
+        this.authed.delete(h.phone);
         out.push(this.frame(MSG.registerReply, encodeRegisterReply({ replySerial: h.serial, result: 0, authCode: authCodeFor(h.phone) })));
         return;
       case MSG.auth: {
         const a = decodeAuth(body, h.edition);
         const ok = !!a && sameBytes(a.code, authCodeFor(h.phone));
         if (!ok) this.counters.authFailures++;
+        if (ok) this.authed.add(h.phone);
+        else this.authed.delete(h.phone);
         return reply(ok ? 0 : 1);
       }
       case MSG.location: {

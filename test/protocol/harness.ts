@@ -55,7 +55,7 @@ export class MemoryBacklog implements Backlog {
 
 /** A link that hands every datagram to a server after `rttMs`; `drop` decides which uplinks are lost. */
 export class LoopLink implements DatagramLink {
-  sent: { id: number; bytes: Uint8Array; at: number }[] = [];
+  sent: { id: number; bytes: Uint8Array; at: number; expectReply: boolean; hold: boolean }[] = [];
   finished = false;
   session!: UplinkSession;
   drop: (n: number, bytes: Uint8Array) => boolean = () => false;
@@ -73,9 +73,9 @@ export class LoopLink implements DatagramLink {
   finish(): void {
     this.finished = true;
   }
-  send(id: number, bytes: Uint8Array): void {
+  send(id: number, bytes: Uint8Array, expectReply: boolean, hold = false): void {
     const n = this.sent.length;
-    this.sent.push({ id, bytes, at: this.clock.now() });
+    this.sent.push({ id, bytes, at: this.clock.now(), expectReply, hold });
     // transmission completes on the next tick, as a modem reports it
     this.clock.at(this.clock.now(), () => {
       this.session.onSent(id);
@@ -149,7 +149,8 @@ export function rig(opts: {
   return { clock, link, backlog, events, session, config };
 }
 
-/** Runs timers until the session is done or nothing is armed (bounded). */
+/** Runs timers until the session is done or nothing is armed, then lets the link deliver what it still holds (bounded). */
 export function runToEnd(r: Rig, limit = 10_000): void {
   for (let i = 0; i < limit && r.session.state !== "done"; i++) if (!r.clock.fireNext()) break;
+  for (let i = 0; i < limit && r.session.state === "done"; i++) if (!r.clock.fireNext()) break;
 }
