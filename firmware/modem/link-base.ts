@@ -15,6 +15,7 @@ export interface Datagram {
   expectReply: boolean;
   reopened: boolean; // the socket was reopened once for it
   replied: boolean; // a downlink came before the send was confirmed
+  hold: boolean; // more uplink follows its replies: keep the radio connected
 }
 
 export abstract class LinkBase {
@@ -25,6 +26,8 @@ export abstract class LinkBase {
   protected failures = 0;
   protected seq = 0;
   protected gen = 0;
+  /** When the modem last answered a command: a modem quiet for a while may have dozed off (PSM). */
+  protected answeredAt = -Infinity;
   private timer = -1;
   protected readonly facts: LinkInfo = { registered: false };
   readonly counters: LinkCounters = { sent: 0, failed: 0, received: 0, resets: 0, reboots: 0, rejected: 0 };
@@ -87,6 +90,7 @@ export abstract class LinkBase {
   protected command(cmd: AtCommand, done: (r: AtResult) => void): void {
     const g = this.gen;
     this.engine.run(cmd, (r) => {
+      if (r.ok) this.answeredAt = this.now();
       if (g === this.gen) done(r);
     });
   }

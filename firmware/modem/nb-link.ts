@@ -6,7 +6,7 @@
  *   ready ⇄ sending → confirming (waiting for the radio's verdict) → listening (receive window) → ready;
  *   idle (finish() and nothing queued: the modem releases and enters PSM on its own); cycling (modem switched off
  *   for a power cycle); down (given up for this wake).
- * Inputs: send(id, bytes, expectReply), finish(), URCs (+CEREG, downlink, send verdict, socket closed, boot lines),
+ * Inputs: send(id, bytes, expectReply, hold), finish(), URCs (+CEREG, downlink, send verdict, socket closed, boot lines),
  *   command results, the one armed deadline.
  * Outputs (onEvent): link-up, link-sent, link-failed, link-down, link-rx, link-idle. Every datagram given to send()
  *   ends as exactly one link-sent or link-failed.
@@ -29,6 +29,8 @@ const MAX_CYCLES = 2;
 const FAILURES_TO_CYCLE = 2;
 /** A booting modem prints lines (and on BC95 a stray OK) for a moment: no command goes out meanwhile. */
 const BOOT_SETTLE_MS = 1000;
+/** Quiet this long, a modem may be in PSM however its timers were set (the parts doze ~1 s after the last AT). */
+const DOZE_MS = 1000;
 
 export class NbLink extends LinkBase {
   private st: LinkState = "booting";
@@ -41,6 +43,8 @@ export class NbLink extends LinkBase {
   private regUntil = 0;
   private expectBoot = false;
   private upSent = false;
+  /** The last datagram let the network release the radio. */
+  private released = false;
 
   constructor(o: NbLinkOptions) {
     super(o);
@@ -55,8 +59,8 @@ export class NbLink extends LinkBase {
     return this.st;
   }
 
-  send(id: number, bytes: Uint8Array, expectReply: boolean): void {
-    this.queue.push({ id, bytes: bytes.slice(), expectReply, reopened: false, replied: false });
+  send(id: number, bytes: Uint8Array, expectReply: boolean, hold = false): void {
+    this.queue.push({ id, bytes: bytes.slice(), expectReply, reopened: false, replied: false, hold });
     this.finished = false;
     if (this.st === "down") this.restart();
     else this.kick();
@@ -208,10 +212,18 @@ export class NbLink extends LinkBase {
       this.queue.unshift(d);
       return this.awaitRegistration(true);
     }
-    // Nothing queued behind it: let the network release the radio as soon as it can (after the reply when one is
-    // expected) rather than hold it connected until the inactivity timer. Anything sent later reconnects, which
-    // costs less than the tail: ~1.2 J of connected time against a fresh send.
-    const release: Release = this.queue.length > 0 ? "none" : d.expectReply ? "after-reply" : "release";
+    // A released radio lets the modem doze off (PSM) once its active timer runs out, and the bytes that wake it
+    // are lost: make sure it listens before handing it a datagram.
+    if (this.released || this.now() - this.answeredAt >= DOZE_MS) {
+      this.queue.unshift(d);
+      return this.rouse();
+    }
+    // Nothing queued behind it and nothing more coming: let the network release the radio as soon as it can (after
+    // the reply when one is expected) rather than hold it connected until the inactivity timer. Anything sent later
+    // reconnects, which costs less than the tail: ~1.2 J of connected time against a fresh send. The network
+    // releases after the first downlink that follows: the sender keeps no other reply outstanding then.
+    const release: Release = this.queue.length > 0 || d.hold ? "none" : d.expectReply ? "after-reply" : "release";
+    this.released = release !== "none";
     this.current = d;
     this.seq = (this.seq % 255) + 1;
     this.st = "sending";
@@ -241,6 +253,17 @@ export class NbLink extends LinkBase {
         this.sendFailed("timeout", true);
       },
     );
+  }
+
+  /** AT until it answers (the first may only wake it), then on with the queue. */
+  private rouse(): void {
+    this.st = "sending";
+    this.command(this.model!.sync, (r) => {
+      if (!r.ok) return this.stageFailed("sync");
+      this.released = false;
+      this.st = "ready";
+      this.pump();
+    });
   }
 
   private sent(): void {
