@@ -81,7 +81,9 @@ describe("uplink in a coverage gap", () => {
     }
     const late = routine.filter((s) => s.t > gap[0] + 4 * 3600);
     for (let i = 1; i < late.length; i++) expect((late[i].t - late[i - 1].t) * 1000).toBeGreaterThan(RETRY_MAX_MS / 2);
-    expect(extra).toBeLessThan(25);
+    // The sessions the gap skipped used to offset ~12 mAh of the searches; one datagram per report wake brought a
+    // session from ~0.09 to ~0.03 mAh, so the same searches now show ~8 mAh more above the clear trip.
+    expect(extra).toBeLessThan(29);
     expect(gapped.summary.records_lost).toBe(0);
     const back = gapped.sessions.find((s) => s.ok && s.t > gap[1]);
     expect(back).toBeDefined();
