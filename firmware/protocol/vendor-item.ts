@@ -19,33 +19,13 @@
  *     u32 duration in s (0xFFFFFFFF unknown)
  */
 import { Reader, Writer } from "../core/bytes";
-import type { AlarmCode, AlarmDetail, RecordKind } from "../store/track-record";
+import { ALARM_CODES, RECORD_KINDS as KIND_CODES, type AlarmDetail, type RecordKind } from "../store/track-record";
 
 export const VENDOR_ITEM_ID = 0xe7;
 export const VENDOR_LAYOUT = 1;
 
-export const KIND_CODES: readonly RecordKind[] = Object.freeze([
-  "position",
-  "temperature",
-  "alarm",
-  "door",
-  "trip",
-  "heartbeat",
-] as RecordKind[]);
-
-/** Index + 1 is the wire code (0 stays invalid so a zeroed field is caught). */
-export const ALARM_CODES: readonly AlarmCode[] = Object.freeze([
-  "temp-high",
-  "temp-low",
-  "probe-fault",
-  "door-open-long",
-  "door-open-moving",
-  "battery-low",
-  "power-lost",
-  "gnss-fault",
-  "antenna-open",
-  "antenna-short",
-] as AlarmCode[]);
+/** Wire codes: a kind's index, an alarm code's index + 1 (0 stays invalid so a zeroed field is caught). */
+export { ALARM_CODES, RECORD_KINDS as KIND_CODES } from "../store/track-record";
 
 export interface VendorData {
   seq: number;

@@ -10,26 +10,13 @@
  * (decoded records carry mono 0). decode() never throws: problems come back as an error word and are counted.
  */
 import { crc8Maxim } from "../core/crc";
-import type { AlarmCode, AlarmDetail, FixSummary, RecordKind, TrackRecord } from "../store/track-record";
+import { ALARM_CODES, RECORD_KINDS, type AlarmDetail, type FixSummary, type TrackRecord } from "../store/track-record";
 import { BitReader, BitWriter } from "./bit-stream";
 
 export const COMPACT_VERSION = 1;
 export const MAX_PROBES = 4;
 const MAX_COUNT = 127;
 
-const KINDS: readonly RecordKind[] = Object.freeze(["position", "temperature", "alarm", "door", "trip", "heartbeat"]);
-const CODES: readonly AlarmCode[] = Object.freeze([
-  "temp-high",
-  "temp-low",
-  "probe-fault",
-  "door-open-long",
-  "door-open-moving",
-  "battery-low",
-  "power-lost",
-  "gnss-fault",
-  "antenna-open",
-  "antenna-short",
-]);
 
 export type CompactError = "empty" | "crc" | "version" | "truncated" | "bad-field" | "trailing";
 
@@ -85,7 +72,7 @@ interface Prev {
 }
 
 function putRecord(w: BitWriter, rec: TrackRecord, prev: Prev | undefined): Prev {
-  w.put(Math.max(0, KINDS.indexOf(rec.kind)), 3);
+  w.put(Math.max(0, RECORD_KINDS.indexOf(rec.kind)), 3);
   const seq = clamp(rec.seq, 0, 0xffffffff);
   if (prev) w.flag(seq === prev.seq + 1);
   if (!prev || seq !== prev.seq + 1) w.put(seq, 32);
@@ -127,7 +114,7 @@ function putRecord(w: BitWriter, rec: TrackRecord, prev: Prev | undefined): Prev
 }
 
 function putDetail(w: BitWriter, d: AlarmDetail): void {
-  w.put(Math.max(0, CODES.indexOf(d.code)), 4).flag(d.raised);
+  w.put(Math.max(0, ALARM_CODES.indexOf(d.code)), 4).flag(d.raised);
   w.flag(d.probe !== undefined);
   if (d.probe !== undefined) w.put(clamp(d.probe, 0, 7), 3);
   w.flag(d.band !== undefined);
@@ -201,7 +188,7 @@ export function decode(bytes: Uint8Array, counters?: CompactCounters): TrackReco
 }
 
 function getRecord(r: BitReader, prev: Prev | undefined): { rec: TrackRecord; prev: Prev } | undefined {
-  const kind = KINDS[r.get(3)];
+  const kind = RECORD_KINDS[r.get(3)];
   const seq = prev && r.flag() ? prev.seq + 1 : r.get(32);
   const near = prev !== undefined && r.flag();
   const utcS = near ? prev!.utcS + r.get(16) : r.get(32);
@@ -229,7 +216,7 @@ function getRecord(r: BitReader, prev: Prev | undefined): { rec: TrackRecord; pr
 
   let detail: AlarmDetail | undefined;
   if (r.flag()) {
-    const code = CODES[r.get(4)];
+    const code = ALARM_CODES[r.get(4)];
     if (!code) return undefined;
     detail = { code, raised: r.flag() };
     if (r.flag()) detail.probe = r.get(3);

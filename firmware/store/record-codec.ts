@@ -15,31 +15,11 @@
  * field round-trips exactly when it is an integer within its range (values outside are clamped).
  */
 import { Reader, Writer } from "../core/bytes";
-import type { AlarmCode, AlarmDetail, FixSummary, RecordKind, TrackRecord } from "./track-record";
+import { ALARM_CODES, RECORD_KINDS, type AlarmDetail, type FixSummary, type TrackRecord } from "./track-record";
 
 export const RECORD_CODEC_VERSION = 1;
 
-export const RECORD_KINDS: readonly RecordKind[] = Object.freeze([
-  "position",
-  "temperature",
-  "alarm",
-  "door",
-  "trip",
-  "heartbeat",
-] as RecordKind[]);
-
-export const ALARM_CODES: readonly AlarmCode[] = Object.freeze([
-  "temp-high",
-  "temp-low",
-  "probe-fault",
-  "door-open-long",
-  "door-open-moving",
-  "battery-low",
-  "power-lost",
-  "gnss-fault",
-  "antenna-open",
-  "antenna-short",
-] as AlarmCode[]);
+export { ALARM_CODES, RECORD_KINDS } from "./track-record";
 
 const F = Object.freeze({
   fix: 1 << 0,

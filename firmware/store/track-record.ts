@@ -19,6 +19,30 @@ export type AlarmCode =
   | "antenna-open"
   | "antenna-short";
 
+/** Every kind, in wire order: the index is the code in flash, in the JT/T vendor item and in short messages. */
+export const RECORD_KINDS: readonly RecordKind[] = Object.freeze([
+  "position",
+  "temperature",
+  "alarm",
+  "door",
+  "trip",
+  "heartbeat",
+] as RecordKind[]);
+
+/** Every alarm code, in wire order (the vendor item sends index + 1 so that 0 stays invalid). */
+export const ALARM_CODES: readonly AlarmCode[] = Object.freeze([
+  "temp-high",
+  "temp-low",
+  "probe-fault",
+  "door-open-long",
+  "door-open-moving",
+  "battery-low",
+  "power-lost",
+  "gnss-fault",
+  "antenna-open",
+  "antenna-short",
+] as AlarmCode[]);
+
 export interface AlarmDetail {
   code: AlarmCode;
   raised: boolean; // false = cleared

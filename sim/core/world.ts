@@ -3,6 +3,7 @@
  * the cargo temperature, the door, ignition and supply, and which faults are active. Times are seconds since the
  * trace start; step series hold their value until the next entry, the route and temperatures interpolate.
  */
+import { distanceM } from "../../firmware/gnss/geo";
 import type { Coverage, FaultKind, SkyState, Step, Trace } from "./trace-types";
 
 export interface Position {
@@ -13,16 +14,10 @@ export interface Position {
   course: number; // degrees true, 0..360
 }
 
-const R_EARTH = 6371008.8;
 const RAD = Math.PI / 180;
 
-/** Great-circle distance in metres. */
-export function distanceM(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const dLat = (lat2 - lat1) * RAD;
-  const dLon = (lon2 - lon1) * RAD;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RAD) * Math.cos(lat2 * RAD) * Math.sin(dLon / 2) ** 2;
-  return 2 * R_EARTH * Math.asin(Math.min(1, Math.sqrt(a)));
-}
+/** Great-circle distance in metres: the firmware's own, so the world and the device measure alike. */
+export { distanceM };
 
 /** Initial bearing in degrees 0..360. */
 export function bearingDeg(lat1: number, lon1: number, lat2: number, lon2: number): number {
