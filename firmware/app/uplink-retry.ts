@@ -4,7 +4,9 @@
  * A search costs attach current (tens of mA) for as long as the link waits for registration, so in a coverage
  * gap every attempt is the expensive part of the day. The policy:
  *  - after a failure, routine records wait; the next attempt comes after a backoff that doubles with every failure
- *    in a row (RETRY_FIRST_MS, 2×, 4× ... up to RETRY_MAX_MS). Alarms still go at once (the caller decides that);
+ *    in a row (RETRY_FIRST_MS, 2×, 4× ... up to RETRY_MAX_MS, or up to the parked report interval while parked
+ *    on battery: a trailer in a long gap need not look for the network more often than it reports). Alarms still
+ *    go at once (the caller decides that), and the short-message fallback covers them in a gap;
  *  - any wake in the last quarter of the backoff carries the attempt (the boot is paid already), and a duty's
  *    wake soon after the backoff's end carries it instead of a wake of its own;
  *  - after a no-coverage failure the next searches wait REGISTER_SHORT_MS, long enough for an attach in deep
@@ -40,10 +42,16 @@ export function retryState(app: App): RetryState | undefined {
   return isState(s) && s.streak > 0 ? s : undefined;
 }
 
-export function backoffMs(streak: number): number {
+export function backoffMs(streak: number, capMs = RETRY_MAX_MS): number {
   let ms = RETRY_FIRST_MS;
-  for (let i = 1; i < streak && ms < RETRY_MAX_MS; i++) ms *= 2;
-  return Math.min(ms, RETRY_MAX_MS);
+  for (let i = 1; i < streak && ms < capMs; i++) ms *= 2;
+  return Math.min(ms, capMs);
+}
+
+/** The longest backoff now: longer while parked on battery, where reports are hours apart anyway. */
+export function backoffCapMs(app: App): number {
+  const parked = app.mod<{ kind?: string }>("motion")?.kind === "parked" && !app.state.external;
+  return parked ? Math.max(RETRY_MAX_MS, app.config.rep_parked_s * 1000) : RETRY_MAX_MS;
 }
 
 /** A session delivered everything it had: the next failure starts a fresh backoff. */
@@ -55,7 +63,7 @@ export function noteSuccess(app: App): void {
 export function noteFailure(app: App, noCoverage: boolean): RetryState {
   const now = app.now();
   const streak = (retryState(app)?.streak ?? 0) + 1;
-  const b = backoffMs(streak);
+  const b = backoffMs(streak, backoffCapMs(app));
   const s: RetryState = { streak, from: now + (b * 3) / 4, at: now + b, noCoverage };
   app.saveMod(MOD, s);
   return s;
