@@ -27,8 +27,8 @@ import { World } from "./world";
 
 /** After the trace: time for the backlog to drain before a record still undelivered counts as lost. */
 export const DRAIN_S = 6 * 3600;
-/** The record-log partition of the reference board: 16 × 4 KB sectors. */
-const FLASH_PAGES = 16;
+/** The record-log partition of the reference board (hal/moddable/esp32/partitions.csv, `records`): 256 × 4 KB sectors. */
+const FLASH_PAGES = 256;
 
 export interface SimResult {
   summary: Summary;
