@@ -25,6 +25,7 @@ export interface BenchRow {
   modemMahPerDatagram: number;
   /** Modem charge above its PSM floor ÷ Σ over delivering sessions of modem_send_rai_J (× CE2 factor when poor). */
   modemPerReportRatio: number;
+  modemCycleRatio: number;
   gnssMahPerFix: number;
   hotShare: number;
   created: number;
@@ -90,6 +91,8 @@ export function benchRow(trace: Trace, r: SimResult): BenchRow {
     modemMahPerSession: per(s.modem_mAh, sessions.length),
     modemMahPerDatagram: per(s.modem_mAh, s.uplinks),
     modemPerReportRatio: per(Math.max(0, s.modem_mAh - psmFloor), target),
+    // A report cycle proper: network searches in coverage gaps are the gap's cost, not the report's.
+    modemCycleRatio: per(Math.max(0, s.modem_mAh - psmFloor - s.modem_search_mAh), target),
     gnssMahPerFix: per(s.gnss_mAh, s.fixes),
     hotShare: s.hot_start_share,
     created: s.records_created,

@@ -25,6 +25,7 @@ export interface Observed {
   uplinks: number;
   modemResets: number;
   rdssSent: number;
+  modemSearchS: number; // seconds the modem spent searching for a network (attach current)
 }
 
 export interface RunOutputs {
@@ -172,6 +173,7 @@ export function summarize(o: RunOutputs): Summary {
     uplinks: atEnd.uplinks,
     modem_mAh: by.modem,
     modem_resets: atEnd.modemResets,
+    modem_search_mAh: round((atEnd.modemSearchS * table.modem_attach_mA) / 3600, 4),
     records_created: created.length,
     records_delivered: delivered,
     records_lost: created.length - delivered,

@@ -111,6 +111,7 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
     uplinks: modem.counters.uplinks,
     modemResets: modem.counters.resets,
     rdssSent: rdss?.sim.counters.sent ?? 0,
+    modemSearchS: meter.secondsIn("modem", "searching"),
   };
   sched.run(endMs + drainMs);
   const summary = summarize({ trace, world, table: meter.table, server, runner, transcript, atEnd });

@@ -29,6 +29,7 @@ export interface Summary {
   uplinks: number;
   modem_mAh: number;
   modem_resets: number;
+  modem_search_mAh: number; // part of modem_mAh spent searching for a network (coverage gaps, attach)
   records_created: number;
   records_delivered: number;
   records_lost: number;
