@@ -9,7 +9,7 @@
  */
 import type { Ports } from "../../hal/ports";
 import { RecordLog } from "../store/record-log";
-import { decodeRetained, encodeRetained } from "../store/retained-state";
+import { loadRetained, saveRetained } from "../store/retained-state";
 import { App } from "./app";
 import { checkState, freshState, type AppState } from "./app-state";
 import { loadConfig } from "./config";
@@ -41,7 +41,7 @@ export class WakeCycle {
   start(): void {
     const { ports } = this;
     const now = ports.clock.now();
-    const restored = checkState(decodeRetained(ports.retained.load()));
+    const restored = checkState(loadRetained(ports.retained));
     const state: AppState = restored ?? freshState(now);
     state.boots++;
     const config = loadConfig(ports.settings);
@@ -127,9 +127,8 @@ export class WakeCycle {
   }
 
   private save(): void {
-    const bytes = encodeRetained(this.app.state);
-    if (bytes.length <= this.ports.retained.capacity) this.ports.retained.save(bytes);
-    else this.app.emit("retained-overflow", { bytes: bytes.length });
+    const r = saveRetained(this.ports.retained, this.app.state);
+    if (!r.ok) this.app.emit("retained-overflow", { error: r.error, bytes: r.size });
   }
 
   private finish(): void {
