@@ -10,6 +10,8 @@
  * `none` need their fix but share one batched send when coverage returns.
  */
 import type { Config } from "../../firmware/app/config";
+import type { MotionKind } from "../../firmware/gnss/motion";
+import { reportIntervalMs } from "../../firmware/gnss/report-schedule";
 import type { PowerTable } from "./power-table";
 import { joulesToMah } from "./power-table";
 import type { World } from "./world";
@@ -24,14 +26,15 @@ export interface Floor {
 
 const MOVING_MPS = 1.5;
 
-/** Interval (s) the configuration asks for at trace time t. */
+/** Interval (s) the configuration asks for at trace time t: the firmware's table, for the motion the trace implies. */
 export function reportInterval(world: World, cfg: Config, t: number, lastAccOff: number): number {
-  const ext = world.externalPower(t);
-  const moving = world.position(t).speed > MOVING_MPS;
-  if (moving) return ext ? cfg.rep_moving_ext_s : cfg.rep_moving_s;
-  const parked = !world.ignitionOn(t) && t - lastAccOff >= cfg.park_after_s;
-  if (parked && !ext) return cfg.rep_parked_s;
-  return ext ? cfg.rep_stop_ext_s : cfg.rep_stopped_s;
+  const kind: MotionKind =
+    world.position(t).speed > MOVING_MPS
+      ? "moving"
+      : !world.ignitionOn(t) && t - lastAccOff >= cfg.park_after_s
+        ? "parked"
+        : "stopped";
+  return reportIntervalMs(cfg, { kind, since: 0 }, world.externalPower(t)) / 1000;
 }
 
 /** Report times (s) the configuration requires over the trace. */
