@@ -20,8 +20,6 @@ export class SimUart {
   powered: boolean;
   dropped = 0;
   received = 0; // bytes delivered to the firmware
-  /** Called with each chunk delivered to the firmware, for CPU accounting. */
-  onDeliver: (bytes: number) => void = () => {};
 
   constructor(
     private readonly sched: Scheduler,
@@ -40,7 +38,6 @@ export class SimUart {
         return;
       }
       this.received += copy.length;
-      this.onDeliver(copy.length);
       this.receiver(copy);
     });
   }
