@@ -1,5 +1,5 @@
 /**
- * The contracts the firmware sees. Every port is implemented twice: by the simulator (sim/core) and by the
+ * The contracts the firmware sees. Every port is implemented twice: by the simulator (sim/devices) and by the
  * device layer (hal/moddable). The firmware imports nothing else from outside firmware/.
  *
  * Rules shared by all ports:

@@ -7,7 +7,7 @@ import { emit, type EventValue } from "../core/events";
 import type { RecordLog } from "../store/record-log";
 import type { AlarmDetail, RecordKind, TrackRecord } from "../store/track-record";
 import type { AppState } from "./app-state";
-import type { Config } from "./config";
+import type { Config } from "../config/config";
 
 export class App {
   /** Something recorded must reach the platform now (an alarm); cleared when an uplink session starts. */

@@ -17,7 +17,7 @@ import { RDSS_TIMING, RdssDriver, type RdssEvent } from "../rdss/rdss-driver";
 import { parseTextCommand } from "../rdss/text-command";
 import type { TrackRecord } from "../store/track-record";
 import type { App } from "./app";
-import { saveConfig } from "./config";
+import { saveConfig } from "../config/config";
 import { gate, HOLD_MS, saveMemory, standbyBudgetMs, type RdssMemory } from "./rdss-memory";
 
 export type AttemptState = "reading-card" | "sending" | "closed";

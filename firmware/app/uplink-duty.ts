@@ -16,7 +16,7 @@ import type { Registration } from "../protocol/messages";
 import { UplinkSession, type SessionEvent, type SessionSnapshot } from "../protocol/uplink-session";
 import { ascii } from "../core/bytes";
 import type { App } from "./app";
-import { saveConfig } from "./config";
+import { saveConfig } from "../config/config";
 import type { Duty, LinkHealth } from "./duty";
 import { mayTry, noteFailure, noteSuccess, registerWaitMs, RETRY_FIRST_MS, retryState, retryWake } from "./uplink-retry";
 

@@ -12,7 +12,7 @@ import { RecordLog } from "../store/record-log";
 import { loadRetained, saveRetained } from "../store/retained-state";
 import { App } from "./app";
 import { checkState, freshState, type AppState } from "./app-state";
-import { loadConfig } from "./config";
+import { loadConfig } from "../config/config";
 import { SHARE_MS, type Duty, type Phase } from "./duty";
 
 /** On truck power, waits shorter than this stay in light sleep instead of paying a reboot. */

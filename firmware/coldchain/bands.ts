@@ -3,7 +3,7 @@
  * probe "*" = every probe. A band keeps its position in the setting as its index, so the platform sees the same
  * band number on every probe it applies to.
  */
-import { checkBands } from "../app/config";
+import { checkBands } from "../config/config";
 
 export interface Band {
   index: number; // position in the setting

@@ -7,7 +7,7 @@
  *   power loss (no backup) = cold. Old ephemeris buys extra on-time on top of the per-try cap.
  * - Capped exponential backoff after failed searches.
  */
-import type { Config } from "../app/config";
+import type { Config } from "../config/config";
 import type { GnssFix } from "./gnss-fix";
 
 export type StartKind = "hot" | "warm" | "cold";

@@ -2,7 +2,7 @@
  * Motion state from speed, displacement and ignition (ACC): moving, stopped, or parked (ACC off longer than
  * park_after_s). A pure update of a small JSON state the app keeps across deep sleep.
  */
-import type { Config } from "../app/config";
+import type { Config } from "../config/config";
 import { distanceM } from "./geo";
 
 export type MotionKind = "moving" | "stopped" | "parked";

@@ -3,7 +3,7 @@
  * with intervals per motion state and supply, and a course change of corner_deg while moving as an extra trigger.
  * Pure functions; the app keeps `last` (the last report sent) across deep sleep.
  */
-import type { Config } from "../app/config";
+import type { Config } from "../config/config";
 import { courseChange, distanceM } from "./geo";
 import type { MotionState } from "./motion";
 

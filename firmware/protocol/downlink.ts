@@ -9,7 +9,7 @@ import { CONTROL_RESET, MSG, decodeAlarmAck, decodeControl, encodeGeneralRespons
 import type { AckResult } from "./messages";
 import { configItems, decodeQueryIds, decodeSetParams, encodeParamsReply } from "./params";
 import { recordToLocation } from "./record-location";
-import type { Config } from "../app/config";
+import type { Config } from "../config/config";
 import type { TrackRecord } from "../store/track-record";
 
 export interface Reply {

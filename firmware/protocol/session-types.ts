@@ -1,6 +1,6 @@
 /** The types an app needs to drive an UplinkSession (see uplink-session.ts). */
 import type { Clock } from "../../hal/ports";
-import type { Config } from "../app/config";
+import type { Config } from "../config/config";
 import type { TrackRecord } from "../store/track-record";
 import type { DownlinkAction } from "./downlink";
 import type { Registration } from "./messages";
@@ -37,6 +37,10 @@ export interface SessionDeps {
   clock: Clock;
   link: DatagramLink;
   backlog: Backlog;
+  /**
+   * The session itself reads proto, ack_timeout_s, ack_retries and heartbeat_s; it carries every setting because
+   * the platform's parameter queries (0x8104, 0x8106) are answered with them.
+   */
   config: Config;
   identity: Identity;
   emit(ev: SessionEvent): void;

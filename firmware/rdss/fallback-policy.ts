@@ -6,7 +6,7 @@
  * saw no beams, and never past the daily energy cap rdss_daily_j. Records sent this way stay in the log until an
  * NB-IoT ack (the server dedupes by sequence); the ledger remembers them so they do not go twice by short message.
  */
-import type { Config } from "../app/config";
+import type { Config } from "../config/config";
 import type { TrackRecord } from "../store/track-record";
 import type { CardInfo } from "./card-limits";
 import { encode } from "./compact-codec";

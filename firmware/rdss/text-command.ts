@@ -3,7 +3,7 @@
  * Pairs are separated by spaces or commas (band lists use `;` and `:` inside a value). The whole set goes through
  * the configuration table's validate(): all of it applies or none, exactly like a platform 0x8103.
  */
-import { validate, type Config } from "../app/config";
+import { validate, type Config } from "../config/config";
 
 export type TextCommand = { ok: Partial<Config> } | { error: string };
 

@@ -4,7 +4,7 @@
  * reboot. Values the configuration table knows are validated; a bad one is logged and skipped.
  */
 import type { Log, Settings } from "../ports";
-import { CONFIG_SPEC, checkValue } from "../../firmware/app/config";
+import { CONFIG_SPEC, checkValue } from "../../firmware/config/config";
 
 export function provision(settings: Settings, entries: Readonly<Record<string, string>>, force: boolean, log: Log): number {
   let written = 0;

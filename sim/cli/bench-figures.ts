@@ -4,10 +4,10 @@
  * compared with POWER.md's send energy for the coverage class each delivering session ran in).
  */
 import { parseEvent } from "../../firmware/core/events";
-import { powerTable, type PowerTable } from "../core/power-table";
-import type { SimResult } from "../core/simulation";
-import type { Trace } from "../core/trace-types";
-import { World } from "../core/world";
+import { powerTable, type PowerTable } from "../report/power-table";
+import type { SimResult } from "../simulation";
+import type { Trace } from "../world/trace-types";
+import { World } from "../world/world";
 
 export interface BenchRow {
   trace: string;

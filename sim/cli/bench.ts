@@ -8,9 +8,9 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { simulate } from "../core/simulation";
-import { loadTrace, TraceError } from "../core/trace-loader";
-import type { Trace } from "../core/trace-types";
+import { simulate } from "../simulation";
+import { loadTrace, TraceError } from "../world/trace-loader";
+import type { Trace } from "../world/trace-types";
 import { benchRow, type BenchRow } from "./bench-figures";
 import { bundleSimulator } from "./xs/bundle";
 import { XsWorker } from "./xs/xsnap-driver";

@@ -6,11 +6,11 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeReport } from "../core/jt808-report";
-import { nmeaReport } from "../core/nmea-report";
-import { simulate } from "../core/simulation";
-import { formatSummary } from "../core/summary-text";
-import { loadTrace, TraceError } from "../core/trace-loader";
+import { decodeReport } from "../report/jt808-report";
+import { nmeaReport } from "../report/nmea-report";
+import { simulate } from "../simulation";
+import { formatSummary } from "../report/summary-text";
+import { loadTrace, TraceError } from "../world/trace-loader";
 
 const USAGE = `usage:
   tracker run <trace.json> [--json] [--out DIR]   replay a trip in the simulator and print its report

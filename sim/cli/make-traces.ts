@@ -4,7 +4,7 @@
  * Run: npx tsx sim/cli/make-traces.ts
  */
 import { writeFileSync } from "node:fs";
-import { distanceM } from "../core/world";
+import { distanceM } from "../world/world";
 
 type Pt = [lat: number, lon: number, alt: number];
 interface Leg {

@@ -3,8 +3,8 @@
  * a boot reads on the device's 1 MB partition with 500 records pending.
  *   npx tsx sim/cli/store-figures.ts [recordsPerDay] [days]
  */
-import { formatBoot, measureBoot } from "../core/store-boot";
-import { formatWear, measureWear } from "../core/store-wear";
+import { formatBoot, measureBoot } from "../report/store-boot";
+import { formatWear, measureWear } from "../report/store-wear";
 
 const perDay = Number(process.argv[2] ?? 300);
 const days = Number(process.argv[3] ?? 30);

@@ -7,8 +7,8 @@ import type { App } from "../../firmware/app/app";
 import type { Duty } from "../../firmware/app/duty";
 import { RECORD_EARLY_MS } from "../../firmware/app/coldchain-duty";
 import { encodeRetained } from "../../firmware/store/retained-state";
-import { simulate } from "../../sim/core/simulation";
-import { validateTrace } from "../../sim/core/trace-loader";
+import { simulate } from "../../sim/simulation";
+import { validateTrace } from "../../sim/world/trace-loader";
 import { coldRig, gapsS } from "./coldchain-rig";
 
 const brief = (r: { detail?: { code: string; raised: boolean; probe?: number } }) =>

@@ -4,7 +4,7 @@ import type { Duty } from "../../firmware/app/duty";
 import { positionDuty } from "../../firmware/app/position-duty";
 import { decodeRetained } from "../../firmware/store/retained-state";
 import { distanceM } from "../../firmware/gnss/geo";
-import { txt } from "../../sim/core/nmea-build";
+import { txt } from "../../sim/devices/nmea-build";
 import { positionRig, type Event } from "./position-rig";
 
 const num = (e: Event, k: string) => Number(e.f[k]);

@@ -6,19 +6,19 @@ import type { Duty } from "../../firmware/app/duty";
 import { parseEvent } from "../../firmware/core/events";
 import { RecordLog } from "../../firmware/store/record-log";
 import type { TrackRecord } from "../../firmware/store/track-record";
-import { DeviceRunner } from "../../sim/core/device-runner";
-import { SimFlash } from "../../sim/core/flash-sim";
-import { SimGnss } from "../../sim/core/gnss-sim";
-import { PowerMeter } from "../../sim/core/power-meter";
-import { powerTable } from "../../sim/core/power-table";
-import { SimRetained } from "../../sim/core/retained-sim";
-import { Rng } from "../../sim/core/rng";
-import { Scheduler } from "../../sim/core/scheduler";
-import { SimSettings } from "../../sim/core/settings-sim";
-import { validateTrace } from "../../sim/core/trace-loader";
-import type { GnssModel } from "../../sim/core/trace-types";
-import { SimUart, type SimModule } from "../../sim/core/uart";
-import { World } from "../../sim/core/world";
+import { DeviceRunner } from "../../sim/devices/device-runner";
+import { SimFlash } from "../../sim/devices/flash-sim";
+import { SimGnss } from "../../sim/devices/gnss-sim";
+import { PowerMeter } from "../../sim/report/power-meter";
+import { powerTable } from "../../sim/report/power-table";
+import { SimRetained } from "../../sim/devices/retained-sim";
+import { Rng } from "../../sim/world/rng";
+import { Scheduler } from "../../sim/world/scheduler";
+import { SimSettings } from "../../sim/devices/settings-sim";
+import { validateTrace } from "../../sim/world/trace-loader";
+import type { GnssModel } from "../../sim/world/trace-types";
+import { SimUart, type SimModule } from "../../sim/devices/uart";
+import { World } from "../../sim/world/world";
 
 /** 72 km/h due north-east for `hours`, route points every 10 minutes. */
 export function drive(hours: number, kmh = 72) {

@@ -5,12 +5,12 @@
  * 15 min, stationary truck): a 2000 s gap cost 5.9 mAh of modem charge above the same trip without it before the
  * policy and 3.05 mAh after; a 30 h gap 238 mAh (128 failed sessions) before and 19 mAh (24) after.
  */
-import { CONFIG_SPEC } from "../../firmware/app/config";
+import { CONFIG_SPEC } from "../../firmware/config/config";
 import { describe, expect, test } from "vitest";
 import { parseEvent } from "../../firmware/core/events";
 import { RETRY_FIRST_MS, RETRY_MAX_MS, REGISTER_SHORT_MS } from "../../firmware/app/uplink-retry";
-import { simulate } from "../../sim/core/simulation";
-import { validateTrace } from "../../sim/core/trace-loader";
+import { simulate } from "../../sim/simulation";
+import { validateTrace } from "../../sim/world/trace-loader";
 
 interface Session {
   t: number; // s

@@ -1,11 +1,11 @@
 /** Shared fixtures for the cold-chain tests: a World from a few trace fields and a Clock on the sim scheduler. */
 import type { Clock } from "../../hal/ports";
-import { PowerMeter } from "../../sim/core/power-meter";
-import { powerTable } from "../../sim/core/power-table";
-import { Rng } from "../../sim/core/rng";
-import { Scheduler } from "../../sim/core/scheduler";
-import type { Trace } from "../../sim/core/trace-types";
-import { World } from "../../sim/core/world";
+import { PowerMeter } from "../../sim/report/power-meter";
+import { powerTable } from "../../sim/report/power-table";
+import { Rng } from "../../sim/world/rng";
+import { Scheduler } from "../../sim/world/scheduler";
+import type { Trace } from "../../sim/world/trace-types";
+import { World } from "../../sim/world/world";
 
 export function makeTrace(over: Partial<Trace> = {}): Trace {
   return {

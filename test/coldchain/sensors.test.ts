@@ -3,8 +3,8 @@ import { crc8Maxim, crc8Sensirion } from "../../firmware/core/crc";
 import { checkRom, decodeScratchpad, Ds18b20Bus } from "../../firmware/sensors/ds18b20";
 import { ProbeReader, type ProbeFault, type ReadInfo } from "../../firmware/sensors/probe-reader";
 import { decodeSht4x, sht4xCelsius, sht4xHumidity } from "../../firmware/sensors/sht4x";
-import { SimI2C, SimOneWire } from "../../sim/core/sensors-sim";
-import type { Trace } from "../../sim/core/trace-types";
+import { SimI2C, SimOneWire } from "../../sim/devices/sensors-sim";
+import type { Trace } from "../../sim/world/trace-types";
 import { simRig } from "./helpers";
 
 const sp = (...b: number[]) => Uint8Array.from(b);

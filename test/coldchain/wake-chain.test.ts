@@ -10,7 +10,7 @@ import { TripStats, type TripState } from "../../firmware/coldchain/trip-stats";
 import { DS18B20_CONVERT_MS } from "../../firmware/sensors/ds18b20";
 import { ProbeReader, type ProbeReaderState } from "../../firmware/sensors/probe-reader";
 import type { AlarmDetail } from "../../firmware/store/track-record";
-import { SimOneWire } from "../../sim/core/sensors-sim";
+import { SimOneWire } from "../../sim/devices/sensors-sim";
 import { simRig } from "./helpers";
 
 interface Saved {

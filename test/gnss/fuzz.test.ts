@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { GnssParser } from "../../firmware/gnss/gnss-parser";
 import { parseSentence } from "../../firmware/gnss/nmea-sentence";
-import { nmeaReport } from "../../sim/core/nmea-report";
-import { Rng } from "../../sim/core/rng";
+import { nmeaReport } from "../../sim/report/nmea-report";
+import { Rng } from "../../sim/world/rng";
 
 const log = new Uint8Array(readFileSync(new URL("../../../shared/vectors/nmea/quectel-l76k-nmea.log", import.meta.url)));
 const lines = new TextDecoder("latin1").decode(log).split("\n").filter((l) => l.startsWith("$"));

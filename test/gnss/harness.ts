@@ -1,13 +1,13 @@
 // A simulated GNSS receiver on a UART with a virtual clock, for driver tests.
 import type { Clock, Log, Serial } from "../../hal/ports";
-import { SimGnss } from "../../sim/core/gnss-sim";
-import { PowerMeter } from "../../sim/core/power-meter";
-import { powerTable } from "../../sim/core/power-table";
-import { Rng } from "../../sim/core/rng";
-import { Scheduler } from "../../sim/core/scheduler";
-import type { GnssModel, SkyState, Step, Trace } from "../../sim/core/trace-types";
-import { SimUart } from "../../sim/core/uart";
-import { World } from "../../sim/core/world";
+import { SimGnss } from "../../sim/devices/gnss-sim";
+import { PowerMeter } from "../../sim/report/power-meter";
+import { powerTable } from "../../sim/report/power-table";
+import { Rng } from "../../sim/world/rng";
+import { Scheduler } from "../../sim/world/scheduler";
+import type { GnssModel, SkyState, Step, Trace } from "../../sim/world/trace-types";
+import { SimUart } from "../../sim/devices/uart";
+import { World } from "../../sim/world/world";
 
 export function trace(sky: Step<SkyState>[] = [], faults: Trace["faults"] = []): Trace {
   return {

@@ -1,7 +1,7 @@
 // Vector: gpsd L76K log (ntpsec/gpsd @46977faa).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { nmeaReport } from "../../sim/core/nmea-report";
+import { nmeaReport } from "../../sim/report/nmea-report";
 import { rig } from "./harness";
 
 describe("nmeaReport", () => {

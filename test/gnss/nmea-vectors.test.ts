@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { GnssFix } from "../../firmware/gnss/gnss-fix";
 import { GnssParser } from "../../firmware/gnss/gnss-parser";
-import { Rng } from "../../sim/core/rng";
+import { Rng } from "../../sim/world/rng";
 
 interface Tpv {
   mode: number;

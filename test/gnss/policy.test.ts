@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaults } from "../../firmware/app/config";
+import { defaults } from "../../firmware/config/config";
 import { acceptable, backoffMs, newHistory, noteBackupLost, planSearch, recordOutcome, startKind } from "../../firmware/gnss/fix-policy";
 import type { GnssFix } from "../../firmware/gnss/gnss-fix";
 import { emptyBySystem } from "../../firmware/gnss/gnss-fix";

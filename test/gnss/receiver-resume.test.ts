@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaults } from "../../firmware/app/config";
+import { defaults } from "../../firmware/config/config";
 import { GnssReceiver, type GnssEvent } from "../../firmware/gnss/gnss-receiver";
 import { rig } from "./harness";
 

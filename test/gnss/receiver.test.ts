@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { defaults } from "../../firmware/app/config";
+import { defaults } from "../../firmware/config/config";
 import { GnssReceiver, type GnssEvent } from "../../firmware/gnss/gnss-receiver";
-import { Rng } from "../../sim/core/rng";
+import { Rng } from "../../sim/world/rng";
 import { rig, trace } from "./harness";
 
 const cfg = defaults();

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { ascii } from "../../firmware/core/bytes";
 import { AtReceiver, classify, digest, type AtItem } from "../../firmware/modem/at-digester";
 import { ALL_URC_PREFIXES } from "../../firmware/modem/models/model-table";
-import { Rng } from "../../sim/core/rng";
+import { Rng } from "../../sim/world/rng";
 
 const URCS = ALL_URC_PREFIXES;
 

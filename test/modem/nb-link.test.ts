@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { fromAscii } from "../../firmware/core/bytes";
 import type { LinkEvent } from "../../firmware/modem/link-types";
 import type { NbLink } from "../../firmware/modem/nb-link";
-import type { ModemModel } from "../../sim/core/trace-types";
+import type { ModemModel } from "../../sim/world/trace-types";
 import { frame, makeTrace, rig, type Rig } from "./rig";
 
 const MODEL_NAMES: ModemModel[] = ["bc660k", "bc95", "sim7020"];

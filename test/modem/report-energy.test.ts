@@ -7,7 +7,7 @@
 import { describe, expect, test } from "vitest";
 import type { LinkSnapshot } from "../../firmware/modem/link-types";
 import type { NbLink } from "../../firmware/modem/nb-link";
-import type { Coverage, ModemModel } from "../../sim/core/trace-types";
+import type { Coverage, ModemModel } from "../../sim/world/trace-types";
 import { frame, makeTrace, rig, type Rig } from "./rig";
 
 const MODELS: ModemModel[] = ["bc660k", "bc95", "sim7020"];

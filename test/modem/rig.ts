@@ -2,15 +2,15 @@
 import type { Clock, Log, Serial } from "../../hal/ports";
 import { NbLink } from "../../firmware/modem/nb-link";
 import type { LinkEvent, LinkSnapshot, LinkTimings } from "../../firmware/modem/link-types";
-import { SimModem } from "../../sim/core/modem-sim";
-import type { DatagramServer } from "../../sim/core/network";
-import { PowerMeter } from "../../sim/core/power-meter";
-import { powerTable } from "../../sim/core/power-table";
-import { Rng } from "../../sim/core/rng";
-import { Scheduler } from "../../sim/core/scheduler";
-import type { Coverage, Fault, ModemModel, Step, Trace } from "../../sim/core/trace-types";
-import { SimUart } from "../../sim/core/uart";
-import { World } from "../../sim/core/world";
+import { SimModem } from "../../sim/devices/modem-sim";
+import type { DatagramServer } from "../../sim/world/network";
+import { PowerMeter } from "../../sim/report/power-meter";
+import { powerTable } from "../../sim/report/power-table";
+import { Rng } from "../../sim/world/rng";
+import { Scheduler } from "../../sim/world/scheduler";
+import type { Coverage, Fault, ModemModel, Step, Trace } from "../../sim/world/trace-types";
+import { SimUart } from "../../sim/devices/uart";
+import { World } from "../../sim/world/world";
 
 export function makeTrace(network: Step<Coverage>[] = [], faults: Fault[] = []): Trace {
   return {

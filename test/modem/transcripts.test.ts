@@ -7,9 +7,9 @@ import { ascii, fromAscii } from "../../firmware/core/bytes";
 import { AtEngine, type AtResult } from "../../firmware/modem/at-engine";
 import { ALL_URC_PREFIXES, detectModel, MODELS } from "../../firmware/modem/models/model-table";
 import type { Serial } from "../../hal/ports";
-import { Rng } from "../../sim/core/rng";
-import { Scheduler } from "../../sim/core/scheduler";
-import type { ModemModel } from "../../sim/core/trace-types";
+import { Rng } from "../../sim/world/rng";
+import { Scheduler } from "../../sim/world/scheduler";
+import type { ModemModel } from "../../sim/world/trace-types";
 import { rig, simClock } from "./rig";
 
 type Step = [cmd: string, reply: string];

@@ -6,7 +6,7 @@ import { bcdToTime, timeToBcd } from "../../firmware/protocol/bcd";
 import { Reassembler, packetize } from "../../firmware/protocol/subpackage";
 import { carriageTempFromWire, carriageTempWire, locationToRecord, recordToLocation } from "../../firmware/protocol/record-location";
 import { decodeVendor, encodeVendor } from "../../firmware/protocol/vendor-item";
-import { decodeReport } from "../../sim/core/jt808-report";
+import { decodeReport } from "../../sim/report/jt808-report";
 import { record } from "./harness";
 
 describe("escaping", () => {

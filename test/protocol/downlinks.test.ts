@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { fromHex } from "../../firmware/core/bytes";
-import { defaults } from "../../firmware/app/config";
+import { defaults } from "../../firmware/config/config";
 import { encodeFrame, parseFrame } from "../../firmware/protocol/frame";
 import { handleDownlink } from "../../firmware/protocol/downlink";
 import { MSG, decodeGeneralResponse } from "../../firmware/protocol/messages";
-import { LOCAL_ONLY, PARAMS, decodeParamsReply, decodeSetParams, encodeItems, encodeValue, paramById } from "../../firmware/protocol/params";
-import { CONFIG_SPEC } from "../../firmware/app/config";
-import { FleetServer } from "../../sim/core/fleet-server";
+import { decodeParamsReply, decodeSetParams, encodeItems, encodeValue } from "../../firmware/protocol/params";
+import { LOCAL_ONLY, PARAMS, paramById } from "../../firmware/config/param-ids";
+import { CONFIG_SPEC } from "../../firmware/config/config";
+import { FleetServer } from "../../sim/world/fleet-server";
 import { record, rig, runToEnd } from "./harness";
 
 const registered = { auth: "3133383030313338303030", serial: 0, registered: true };

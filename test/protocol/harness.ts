@@ -4,9 +4,9 @@ import type { Backlog, DatagramLink, SessionEvent } from "../../firmware/protoco
 import { UplinkSession } from "../../firmware/protocol/uplink-session";
 import type { SessionSnapshot } from "../../firmware/protocol/uplink-session";
 import type { TrackRecord } from "../../firmware/store/track-record";
-import { defaults } from "../../firmware/app/config";
-import type { Config } from "../../firmware/app/config";
-import type { DatagramServer } from "../../sim/core/network";
+import { defaults } from "../../firmware/config/config";
+import type { Config } from "../../firmware/config/config";
+import type { DatagramServer } from "../../sim/world/network";
 
 export class FakeClock implements Clock {
   t = 0;

@@ -12,7 +12,7 @@ import {
   encodeAuth, encodeGeneralResponse, encodeRegisterReply, encodeRegistration,
 } from "../../firmware/protocol/messages";
 import { decodeItems, decodeParamsReply, encodeItems, encodeParamsReply } from "../../firmware/protocol/params";
-import { decodeReport } from "../../sim/core/jt808-report";
+import { decodeReport } from "../../sim/report/jt808-report";
 
 interface RefLoc {
   alarm: string; status: string; lat: number; lon: number; alt_m: number; speed_kmh: number; dir_deg: number;

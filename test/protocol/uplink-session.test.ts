@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { encodeFrame, parseFrame, splitFrames } from "../../firmware/protocol/frame";
 import { decodeBatch } from "../../firmware/protocol/location";
 import { MSG, encodeGeneralResponse, encodeRegisterReply } from "../../firmware/protocol/messages";
-import { FleetServer } from "../../sim/core/fleet-server";
-import type { DatagramServer } from "../../sim/core/network";
+import { FleetServer } from "../../sim/world/fleet-server";
+import type { DatagramServer } from "../../sim/world/network";
 import { record, rig, runToEnd } from "./harness";
 import type { Rig } from "./harness";
 

@@ -3,7 +3,7 @@ import { crc8Maxim } from "../../firmware/core/crc";
 import { BDS2_LEVEL_BITS, BDS3_REGIONAL_BITS } from "../../firmware/rdss/card-limits";
 import { decode, decodeDetailed, encode, newCompactCounters } from "../../firmware/rdss/compact-codec";
 import type { TrackRecord } from "../../firmware/store/track-record";
-import { Rng } from "../../sim/core/rng";
+import { Rng } from "../../sim/world/rng";
 
 const T0 = Date.UTC(2026, 6, 1, 6, 0, 0);
 

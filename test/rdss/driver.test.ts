@@ -6,14 +6,14 @@ import { RDSS_TIMING, RdssDriver, type RdssEvent, type RdssSnapshot } from "../.
 import type { RdssVersion } from "../../firmware/rdss/sentences";
 import { parseTextCommand } from "../../firmware/rdss/text-command";
 import type { TrackRecord } from "../../firmware/store/track-record";
-import { PowerMeter } from "../../sim/core/power-meter";
-import { POWER_TABLE, powerTable } from "../../sim/core/power-table";
-import { SimRdss, type CentreMessage, type SimRdssCard } from "../../sim/core/rdss-sim";
-import { Rng } from "../../sim/core/rng";
-import { Scheduler } from "../../sim/core/scheduler";
-import { validateTrace } from "../../sim/core/trace-loader";
-import { SimUart } from "../../sim/core/uart";
-import { World } from "../../sim/core/world";
+import { PowerMeter } from "../../sim/report/power-meter";
+import { POWER_TABLE, powerTable } from "../../sim/report/power-table";
+import { SimRdss, type CentreMessage, type SimRdssCard } from "../../sim/devices/rdss-sim";
+import { Rng } from "../../sim/world/rng";
+import { Scheduler } from "../../sim/world/scheduler";
+import { validateTrace } from "../../sim/world/trace-loader";
+import { SimUart } from "../../sim/devices/uart";
+import { World } from "../../sim/world/world";
 
 const T0 = Date.UTC(2026, 6, 1, 0, 0, 0);
 

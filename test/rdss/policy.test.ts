@@ -1,6 +1,6 @@
 // The short-message fallback policy as tables, and a day of wakes that must never break its limits.
 import { describe, expect, it } from "vitest";
-import { defaults } from "../../firmware/app/config";
+import { defaults } from "../../firmware/config/config";
 import type { CardInfo } from "../../firmware/rdss/card-limits";
 import { decode } from "../../firmware/rdss/compact-codec";
 import {

@@ -8,7 +8,7 @@ import { cardFromSentence } from "../../firmware/rdss/card-limits";
 import { feedbackReason, feedbackSentence, FEEDBACK_REASONS } from "../../firmware/rdss/feedback";
 import { RdssLineFramer } from "../../firmware/rdss/line-framer";
 import { encodeSentence, newSentenceCounters, parseSentence, verifyLine, type RdssSentence } from "../../firmware/rdss/sentences";
-import { Rng } from "../../sim/core/rng";
+import { Rng } from "../../sim/world/rng";
 
 interface Vector {
   ok: boolean;

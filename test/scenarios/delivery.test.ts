@@ -5,7 +5,7 @@
  * several tests.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { simulate, type SimResult } from "../../sim/core/simulation";
+import { simulate, type SimResult } from "../../sim/simulation";
 import {
   arrivals,
   created,

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from "node:fs";
 import { parseEvent } from "../../firmware/core/events";
-import type { Arrival, FleetServer } from "../../sim/core/fleet-server";
-import type { SimResult } from "../../sim/core/simulation";
-import { loadTrace } from "../../sim/core/trace-loader";
-import type { Trace } from "../../sim/core/trace-types";
+import type { Arrival, FleetServer } from "../../sim/world/fleet-server";
+import type { SimResult } from "../../sim/simulation";
+import { loadTrace } from "../../sim/world/trace-loader";
+import type { Trace } from "../../sim/world/trace-types";
 
 export function referenceTrace(name: string): Trace {
   return loadTrace(readFileSync(new URL(`../../sim/traces/${name}.json`, import.meta.url), "utf8"));

@@ -1,16 +1,16 @@
 /** Builds a simulated device around any firmware entry, for runner-level tests. */
 import type { Ports } from "../../hal/ports";
-import { DeviceRunner } from "../../sim/core/device-runner";
-import { SimFlash } from "../../sim/core/flash-sim";
-import { PowerMeter } from "../../sim/core/power-meter";
-import { powerTable } from "../../sim/core/power-table";
-import { SimRetained } from "../../sim/core/retained-sim";
-import { Rng } from "../../sim/core/rng";
-import { Scheduler } from "../../sim/core/scheduler";
-import { SimSettings } from "../../sim/core/settings-sim";
-import { validateTrace } from "../../sim/core/trace-loader";
-import { SimUart, type SimModule } from "../../sim/core/uart";
-import { World } from "../../sim/core/world";
+import { DeviceRunner } from "../../sim/devices/device-runner";
+import { SimFlash } from "../../sim/devices/flash-sim";
+import { PowerMeter } from "../../sim/report/power-meter";
+import { powerTable } from "../../sim/report/power-table";
+import { SimRetained } from "../../sim/devices/retained-sim";
+import { Rng } from "../../sim/world/rng";
+import { Scheduler } from "../../sim/world/scheduler";
+import { SimSettings } from "../../sim/devices/settings-sim";
+import { validateTrace } from "../../sim/world/trace-loader";
+import { SimUart, type SimModule } from "../../sim/devices/uart";
+import { World } from "../../sim/world/world";
 
 export const silent: SimModule = { fromHost() {}, setPower() {} };
 

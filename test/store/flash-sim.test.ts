@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PowerCutError, SimFlash } from "../../sim/core/flash-sim";
-import { Rng } from "../../sim/core/rng";
+import { PowerCutError, SimFlash } from "../../sim/devices/flash-sim";
+import { Rng } from "../../sim/world/rng";
 
 describe("SimFlash", () => {
   it("starts erased, ANDs writes and erases a page back to 0xFF", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_BODY, RECORD_KINDS, decodeRecord, encodeRecord } from "../../firmware/store/record-codec";
 import type { TrackRecord } from "../../firmware/store/track-record";
-import { Rng } from "../../sim/core/rng";
+import { Rng } from "../../sim/world/rng";
 import { makeRecord } from "./records";
 
 function roundTrip(rec: TrackRecord): TrackRecord | undefined {

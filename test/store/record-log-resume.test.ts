@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { RecordLog, type RecordLogSnapshot } from "../../firmware/store/record-log";
-import { PowerCutError, SimFlash } from "../../sim/core/flash-sim";
-import { Rng } from "../../sim/core/rng";
-import { agedPartition, formatBoot, measureBoot } from "../../sim/core/store-boot";
-import { typicalRecord } from "../../sim/core/store-wear";
+import { PowerCutError, SimFlash } from "../../sim/devices/flash-sim";
+import { Rng } from "../../sim/world/rng";
+import { agedPartition, formatBoot, measureBoot } from "../../sim/report/store-boot";
+import { typicalRecord } from "../../sim/report/store-wear";
 import { LogModel } from "./log-model";
 import { makeRecord, randomKind } from "./records";
 

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { RecordLog } from "../../firmware/store/record-log";
-import { PowerCutError, SimFlash } from "../../sim/core/flash-sim";
-import { Rng } from "../../sim/core/rng";
+import { PowerCutError, SimFlash } from "../../sim/devices/flash-sim";
+import { Rng } from "../../sim/world/rng";
 import { LogModel } from "./log-model";
 import { makeRecord, randomKind } from "./records";
 

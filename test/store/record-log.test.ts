@@ -3,7 +3,7 @@ import type { Log } from "../../hal/ports";
 import { PAGE_HDR } from "../../firmware/store/record-frame";
 import { RecordLog } from "../../firmware/store/record-log";
 import type { RecordKind } from "../../firmware/store/track-record";
-import { SimFlash } from "../../sim/core/flash-sim";
+import { SimFlash } from "../../sim/devices/flash-sim";
 import { makeRecord, withSeq } from "./records";
 
 function logger(): Log & { lines: string[] } {

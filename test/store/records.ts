@@ -1,5 +1,5 @@
 /** Record makers for the store tests: deterministic, exactly representable in the flash encoding. */
-import type { Rng } from "../../sim/core/rng";
+import type { Rng } from "../../sim/world/rng";
 import type { RecordKind, TrackRecord } from "../../firmware/store/track-record";
 
 export const ROUTINE: readonly RecordKind[] = ["position", "temperature", "heartbeat"];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { crc32 } from "../../firmware/core/crc";
 import { RETAINED_VERSION, decodeRetained, encodeRetained, loadRetained, saveRetained } from "../../firmware/store/retained-state";
-import { SimRetained } from "../../sim/core/retained-sim";
-import { SimSettings } from "../../sim/core/settings-sim";
+import { SimRetained } from "../../sim/devices/retained-sim";
+import { SimSettings } from "../../sim/devices/settings-sim";
 
 const STATE = { boots: 3, faults: 0, last: { lat: -33.5, name: "冷链 ✓ 🚚" }, list: [1, 2, null], flag: true };
 

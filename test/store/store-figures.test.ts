@@ -1,6 +1,6 @@
 /** A benchmark-like check: prints the store figures and holds them to what the design promises. */
 import { describe, expect, it } from "vitest";
-import { formatWear, measureWear } from "../../sim/core/store-wear";
+import { formatWear, measureWear } from "../../sim/report/store-wear";
 
 describe("record log figures", () => {
   it("a 64 KB partition at ~300 records/day wears each page well under once a day", () => {

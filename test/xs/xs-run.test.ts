@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runText } from "../../sim/core/xs-entry";
+import { runText } from "../../sim/xs-entry";
 import { bundleSimulator } from "../../sim/cli/xs/bundle";
 import { XsWorker } from "../../sim/cli/xs/xsnap-driver";
 

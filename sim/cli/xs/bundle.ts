@@ -3,7 +3,7 @@ import { buildSync } from "esbuild";
 
 export function bundleSimulator(): string {
   const out = buildSync({
-    entryPoints: [new URL("../../core/xs-entry.ts", import.meta.url).pathname],
+    entryPoints: [new URL("../../xs-entry.ts", import.meta.url).pathname],
     bundle: true,
     format: "iife",
     target: "es2022",

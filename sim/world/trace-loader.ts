@@ -2,8 +2,8 @@
  * Reads and validates a trip trace (../shared/TRACE-FORMAT.md). Every problem is reported as one line naming the
  * field path (`faults[2].kind: ...`); nothing runs on a bad trace. Unknown extra fields are ignored, not rejected.
  */
-import { checkValue } from "../../firmware/app/config";
-import { POWER_TABLE } from "./power-table";
+import { checkValue } from "../../firmware/config/config";
+import { POWER_TABLE } from "../report/power-table";
 import {
   COVERAGES,
   DOWNLINK_KINDS,

@@ -3,9 +3,9 @@
  * globalThis.handleCommand and gets back the summary and the full transcript as JSON, byte for byte what the Node
  * run produces. Bundled by esbuild into an IIFE (see test/xs).
  */
-import { fromUtf8, utf8 } from "../../firmware/core/bytes";
+import { fromUtf8, utf8 } from "../firmware/core/bytes";
 import { simulate } from "./simulation";
-import { loadTrace, TraceError } from "./trace-loader";
+import { loadTrace, TraceError } from "./world/trace-loader";
 
 export function runText(text: string): string {
   try {

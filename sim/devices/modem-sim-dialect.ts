@@ -2,7 +2,7 @@
  * How each simulated modem model spells its answers: Quectel's Neul firmware (BC95/BC28) writes `+CSQ:20,99` with
  * no space, BC660K and SIM7020 write `+CSQ: 20,99`; boot banners, the model name and identity commands differ.
  */
-import type { ModemModel } from "./trace-types";
+import type { ModemModel } from "../world/trace-types";
 
 export interface Dialect {
   readonly model: ModemModel;

@@ -13,13 +13,13 @@ import { ascii } from "../../firmware/core/bytes";
 import { answer, ceregBody, type SimModemCore, type SimSocket } from "./modem-sim-commands";
 import { crlf, DIALECTS, type Dialect } from "./modem-sim-dialect";
 import { SimRadio, type UplinkRelease } from "./modem-sim-radio";
-import type { DatagramServer } from "./network";
-import type { PowerMeter } from "./power-meter";
-import type { Rng } from "./rng";
-import type { Scheduler } from "./scheduler";
-import type { Coverage, ModemModel } from "./trace-types";
+import type { DatagramServer } from "../world/network";
+import type { PowerMeter } from "../report/power-meter";
+import type { Rng } from "../world/rng";
+import type { Scheduler } from "../world/scheduler";
+import type { Coverage, ModemModel } from "../world/trace-types";
 import type { SimModule, SimUart } from "./uart";
-import type { World } from "./world";
+import type { World } from "../world/world";
 
 export interface SimModemOptions {
   sched: Scheduler;

@@ -9,7 +9,7 @@
  * catches exceptions (the bus does) cannot go on writing after the power is gone.
  */
 import type { RecordFlash } from "../../hal/ports";
-import type { Rng } from "./rng";
+import type { Rng } from "../world/rng";
 
 export class PowerCutError extends Error {
   constructor(readonly during: "write" | "erase" | "read" | "dead") {

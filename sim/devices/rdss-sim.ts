@@ -25,12 +25,12 @@ import {
   type RdssVersion,
 } from "../../firmware/rdss/sentences";
 import type { TrackRecord } from "../../firmware/store/track-record";
-import type { PowerMeter } from "./power-meter";
-import type { Rng } from "./rng";
-import type { Scheduler } from "./scheduler";
-import type { Trace } from "./trace-types";
+import type { PowerMeter } from "../report/power-meter";
+import type { Rng } from "../world/rng";
+import type { Scheduler } from "../world/scheduler";
+import type { Trace } from "../world/trace-types";
 import { SimUart, type SimModule } from "./uart";
-import type { World } from "./world";
+import type { World } from "../world/world";
 
 export interface SimRdssCard {
   id: string;

@@ -22,12 +22,13 @@ import {
   encodeGeneralResponse,
   encodeRegisterReply,
 } from "../../firmware/protocol/messages";
-import { decodeParamsReply, encodeItems, encodeQueryIds, encodeValue, paramById } from "../../firmware/protocol/params";
+import { decodeParamsReply, encodeItems, encodeQueryIds, encodeValue } from "../../firmware/protocol/params";
+import { paramById } from "../../firmware/config/param-ids";
 import type { ParamItem } from "../../firmware/protocol/params";
 import { locationToRecord } from "../../firmware/protocol/record-location";
 import { Reassembler } from "../../firmware/protocol/subpackage";
 import type { RecordKind, TrackRecord } from "../../firmware/store/track-record";
-import { bodyJson } from "./jt808-report";
+import { bodyJson } from "../report/jt808-report";
 import type { DatagramServer } from "./network";
 import type { Downlink } from "./trace-types";
 

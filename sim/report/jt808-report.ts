@@ -16,7 +16,8 @@ import {
   decodeRegisterReply,
   decodeRegistration,
 } from "../../firmware/protocol/messages";
-import { decodeItems, decodeParamsReply, decodeQueryIds, itemValue, paramIdText } from "../../firmware/protocol/params";
+import { decodeItems, decodeParamsReply, decodeQueryIds, itemValue } from "../../firmware/protocol/params";
+import { paramIdText } from "../../firmware/config/param-ids";
 import type { ParamItem } from "../../firmware/protocol/params";
 import { ITEM, carriageTempFromWire } from "../../firmware/protocol/record-location";
 import { VENDOR_ITEM_ID, decodeVendor } from "../../firmware/protocol/vendor-item";

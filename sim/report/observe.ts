@@ -2,18 +2,18 @@
  * Turns what a run left behind into the trip report: the firmware's event lines (fixes, records, faults), the
  * fleet server's store (what arrived, when, how often) and the energy taken at the end of the trace.
  */
-import { defaults, validate, type Config } from "../../firmware/app/config";
+import { defaults, validate, type Config } from "../../firmware/config/config";
 import { parseBands } from "../../firmware/coldchain/bands";
 import { mkt } from "../../firmware/coldchain/trip-stats";
 import { parseEvent } from "../../firmware/core/events";
-import type { DeviceRunner } from "./device-runner";
-import type { FleetServer } from "./fleet-server";
+import type { DeviceRunner } from "../devices/device-runner";
+import type { FleetServer } from "../world/fleet-server";
 import { energyFloor } from "./floor";
 import type { Component } from "./power-meter";
 import type { PowerTable } from "./power-table";
 import type { ProbeStats, Summary } from "./summary";
-import type { Trace } from "./trace-types";
-import type { World } from "./world";
+import type { Trace } from "../world/trace-types";
+import type { World } from "../world/world";
 
 /** Figures read at the end of the trace, before the drain period. */
 export interface Observed {

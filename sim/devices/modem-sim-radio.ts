@@ -13,10 +13,10 @@
  * energy and time, and a downlink's latency, ×modem_ce2_factor); the current of waiting connected is the receiver's
  * and stays the same, so a wait costs more only by lasting longer.
  */
-import type { PowerMeter } from "./power-meter";
-import type { Scheduler } from "./scheduler";
-import type { Coverage } from "./trace-types";
-import type { World } from "./world";
+import type { PowerMeter } from "../report/power-meter";
+import type { Scheduler } from "../world/scheduler";
+import type { Coverage } from "../world/trace-types";
+import type { World } from "../world/world";
 
 export type RadioState = "off" | "booting" | "searching" | "idle" | "tx" | "connected" | "psm";
 export type UplinkRelease = "none" | "release" | "after-reply";

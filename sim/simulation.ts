@@ -4,26 +4,26 @@
  * After the trace ends the device keeps running for a drain period so records still in flight can land; energy
  * figures are taken at the end of the trace, delivery figures after the drain.
  */
-import type { Ports } from "../../hal/ports";
-import { boot as firmwareBoot } from "../../firmware/app/main";
-import { DeviceRunner } from "./device-runner";
-import { SimFlash } from "./flash-sim";
-import { FleetServer } from "./fleet-server";
-import { SimGnss } from "./gnss-sim";
-import { SimModem } from "./modem-sim";
-import { PowerMeter } from "./power-meter";
-import { powerTable } from "./power-table";
-import { CENTRE_ID, simRdssFor } from "./rdss-sim";
-import { SimRetained } from "./retained-sim";
-import { Rng } from "./rng";
-import { Scheduler } from "./scheduler";
-import { SimI2C, SimOneWire } from "./sensors-sim";
-import { SimSettings } from "./settings-sim";
-import { summarize, type Observed } from "./observe";
-import type { Summary } from "./summary";
-import type { Trace } from "./trace-types";
-import { SimUart } from "./uart";
-import { World } from "./world";
+import type { Ports } from "../hal/ports";
+import { boot as firmwareBoot } from "../firmware/app/main";
+import { DeviceRunner } from "./devices/device-runner";
+import { SimFlash } from "./devices/flash-sim";
+import { FleetServer } from "./world/fleet-server";
+import { SimGnss } from "./devices/gnss-sim";
+import { SimModem } from "./devices/modem-sim";
+import { PowerMeter } from "./report/power-meter";
+import { powerTable } from "./report/power-table";
+import { CENTRE_ID, simRdssFor } from "./devices/rdss-sim";
+import { SimRetained } from "./devices/retained-sim";
+import { Rng } from "./world/rng";
+import { Scheduler } from "./world/scheduler";
+import { SimI2C, SimOneWire } from "./devices/sensors-sim";
+import { SimSettings } from "./devices/settings-sim";
+import { summarize, type Observed } from "./report/observe";
+import type { Summary } from "./report/summary";
+import type { Trace } from "./world/trace-types";
+import { SimUart } from "./devices/uart";
+import { World } from "./world/world";
 
 /** After the trace: time for the backlog to drain before a record still undelivered counts as lost. */
 export const DRAIN_S = 6 * 3600;

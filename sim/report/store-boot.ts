@@ -5,7 +5,7 @@
  * (no resume point: the full recovery scan). Platform-free: the CLI prints it, a test checks it.
  */
 import { RecordLog, type RecordLogSnapshot } from "../../firmware/store/record-log";
-import { SimFlash } from "./flash-sim";
+import { SimFlash } from "../devices/flash-sim";
 import { typicalRecord } from "./store-wear";
 
 export interface BootOptions {

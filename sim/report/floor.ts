@@ -9,12 +9,12 @@
  * battery or truck power), restarting at every ignition edge, plus one per alarm. Reports due while coverage is
  * `none` need their fix but share one batched send when coverage returns.
  */
-import type { Config } from "../../firmware/app/config";
+import type { Config } from "../../firmware/config/config";
 import type { MotionKind } from "../../firmware/gnss/motion";
 import { reportIntervalMs } from "../../firmware/gnss/report-schedule";
 import type { PowerTable } from "./power-table";
 import { joulesToMah } from "./power-table";
-import type { World } from "./world";
+import type { World } from "../world/world";
 
 export interface Floor {
   mAh: number;

@@ -16,10 +16,10 @@
  */
 import type { I2C, OneWire } from "../../hal/ports";
 import { crc8Maxim, crc8Sensirion } from "../../firmware/core/crc";
-import type { PowerMeter } from "./power-meter";
-import type { Rng } from "./rng";
-import type { Scheduler } from "./scheduler";
-import type { World } from "./world";
+import type { PowerMeter } from "../report/power-meter";
+import type { Rng } from "../world/rng";
+import type { Scheduler } from "../world/scheduler";
+import type { World } from "../world/world";
 
 export interface SimSensorOptions {
   sched: Scheduler;

@@ -10,12 +10,12 @@
  * kind (hot: last fix < 2 h ago with backup kept; warm: older ephemeris; cold: backup lost or never fixed) comes
  * from the power table with a seeded +-25 % spread; a blocked sky stops the acquisition clock.
  */
-import type { GnssModel } from "./trace-types";
-import type { PowerMeter } from "./power-meter";
-import type { Rng } from "./rng";
-import type { Scheduler } from "./scheduler";
+import type { GnssModel } from "../world/trace-types";
+import type { PowerMeter } from "../report/power-meter";
+import type { Rng } from "../world/rng";
+import type { Scheduler } from "../world/scheduler";
 import type { SimModule, SimUart } from "./uart";
-import type { Position, World } from "./world";
+import type { Position, World } from "../world/world";
 import { gga, gsa, gsv, rmc, talkerFor, txt, zda, type NmeaStyle, type SimPos, type SimSat, type SimSystem } from "./nmea-build";
 import { parseUbx, ubxFrame } from "./ubx-sim";
 

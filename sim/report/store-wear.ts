@@ -7,7 +7,7 @@ import { encodeRecord } from "../../firmware/store/record-codec";
 import { FRAME_HDR, PAGE_HDR } from "../../firmware/store/record-frame";
 import { RecordLog } from "../../firmware/store/record-log";
 import type { RecordKind, TrackRecord } from "../../firmware/store/track-record";
-import { SimFlash } from "./flash-sim";
+import { SimFlash } from "../devices/flash-sim";
 
 export interface WearOptions {
   pageSize: number;

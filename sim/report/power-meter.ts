@@ -2,7 +2,7 @@
  * Per-component charge accounting. A component is in one state at a time, drawing a constant current; changes
  * are stamped with the scheduler's clock. Fixed-energy events (a radio burst, a conversion) are added as charge.
  */
-import type { Scheduler } from "./scheduler";
+import type { Scheduler } from "../world/scheduler";
 import { joulesToMah, type PowerTable } from "./power-table";
 
 export type Component = "mcu" | "gnss" | "modem" | "rdss" | "probes" | "board";

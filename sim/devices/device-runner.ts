@@ -9,11 +9,11 @@
  * Outputs: wake records, log lines (the transcript), MCU charge on the power meter.
  */
 import type { Clock, DigitalIn, I2C, Log, OneWire, Ports, RecordFlash, Retained, Settings, WakeCause, WakeSource } from "../../hal/ports";
-import type { PowerMeter } from "./power-meter";
-import type { Rng } from "./rng";
-import type { Scheduler } from "./scheduler";
+import type { PowerMeter } from "../report/power-meter";
+import type { Rng } from "../world/rng";
+import type { Scheduler } from "../world/scheduler";
 import type { SimUart } from "./uart";
-import type { World } from "./world";
+import type { World } from "../world/world";
 
 export interface CuttableFlash extends RecordFlash {
   /** Makes the flash operation that reaches `afterBytes` more bytes stop part-way and throw (a cut mid-write). */

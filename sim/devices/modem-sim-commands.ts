@@ -4,7 +4,7 @@
  */
 import { crlf, SIM_CI, SIM_ICCID, SIM_IMEI, SIM_TAC, type Dialect } from "./modem-sim-dialect";
 import type { UplinkRelease } from "./modem-sim-radio";
-import type { Coverage } from "./trace-types";
+import type { Coverage } from "../world/trace-types";
 
 export interface SimSocket {
   localPort: number;

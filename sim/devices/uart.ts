@@ -4,7 +4,7 @@
  * has no receiver are dropped and counted, as a real UART with the CPU in deep sleep would.
  */
 import type { Serial } from "../../hal/ports";
-import type { Scheduler } from "./scheduler";
+import type { Scheduler } from "../world/scheduler";
 
 /** What a simulated module implements to sit on a UART. */
 export interface SimModule {
