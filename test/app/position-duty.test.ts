@@ -83,6 +83,32 @@ describe("position duty in the wake cycle", () => {
     for (const f of open) expect(num(f, "ttf_ms")).toBeLessThan(8_000);
   });
 
+  it("a search that falls due during a minute-long modem session is looked after then, not when the session ends", () => {
+    // A deliver duty busy for 60 s from every 300 s mark (a no-coverage session): the receiver leaves its
+    // standby by itself at the planned search start, inside that minute, while the MCU is up anyway.
+    const busy: Duty = Object.freeze({
+      name: "busy",
+      phase: "deliver" as const,
+      dueAt: (app: App) => {
+        const at = app.due("busy");
+        return Number.isFinite(at) ? at : 280_000;
+      },
+      run: (app: App, done: () => void) => {
+        app.setDue("busy", app.now() + 300_000);
+        app.ports.clock.at(app.now() + 60_000, done);
+      },
+    });
+    const r = positionRig({ hours: 2, duties: [busy] });
+    r.run();
+    const fixes = r.named("fix").slice(1);
+    expect(fixes.length).toBeGreaterThanOrEqual(20);
+    // Reports keep their 300 s, and every hot fix is seen within its time to fix (5 s ±25 %, boot and epoch).
+    for (const g of gaps(positions(r)).slice(1)) expect(Math.abs(g - 300_000)).toBeLessThan(5_000);
+    for (const f of fixes) expect(num(f, "ttf_ms")).toBeLessThan(8_000);
+    expect(r.meter.secondsIn("gnss", "on") / r.named("fix").length).toBeLessThan(8);
+    expect(r.named("late-duty").length).toBeGreaterThan(0);
+  });
+
   it("a tunnel: each search gives up after fix_abort_s, searches back off, reports keep their time with the last position", () => {
     const r = positionRig({
       hours: 2,
