@@ -109,6 +109,25 @@ describe("position duty in the wake cycle", () => {
     expect(r.named("late-duty").length).toBeGreaterThan(0);
   });
 
+  it("after 4 h without a fix the start is warm: the MCU naps through most of it and rests the receiver at its fix", () => {
+    const r = positionRig({ hours: 9, config: { rep_moving_s: 14_400 } });
+    r.run();
+    const fixes = r.named("fix");
+    expect(fixes.map((f) => f.f.start)).toEqual(["cold", "warm", "warm"]);
+    for (const f of fixes.slice(1)) {
+      // POWER.md: warm 30 s (±25 % in the simulated receiver) plus its boot and the epoch it lands in.
+      expect(num(f, "ttf_ms")).toBeLessThan(30_000 * 1.25 + 2_000);
+      const awake = r.runner.wakes.filter((w) => w.t >= f.t - 60_000 && w.t <= f.t).reduce((a, w) => a + w.ms, 0);
+      expect(awake).toBeLessThan(num(f, "ttf_ms") * 0.7);
+    }
+    const ttf = fixes.reduce((a, f) => a + num(f, "ttf_ms"), 0) / 1000;
+    expect(r.meter.secondsIn("gnss", "on") - ttf).toBeLessThan(fixes.length * 1.5);
+    // Reports under 2 h apart stay hot.
+    const near = positionRig({ hours: 5, config: { rep_moving_s: 5_400 } });
+    near.run();
+    expect(near.named("fix").slice(1).every((f) => f.f.start === "hot")).toBe(true);
+  });
+
   it("a tunnel: each search gives up after fix_abort_s, searches back off, reports keep their time with the last position", () => {
     const r = positionRig({
       hours: 2,
