@@ -13,7 +13,7 @@
  */
 import { AlarmEngine, type EngineInput } from "../coldchain/alarm-engine";
 import type { Stamp } from "../coldchain/alarm-sink";
-import { emptyLogState, logObserve, logRecorded, nextRecordAt, type LogState } from "../coldchain/log-schedule";
+import { alignedRecordAt, emptyLogState, logObserve, logRecorded, type LogState, type ReportHint } from "../coldchain/log-schedule";
 import { TripStats, type TripEvent } from "../coldchain/trip-stats";
 import type { MotionState } from "../gnss/motion";
 import { ALARM_BITS } from "../protocol/record-location";
@@ -80,9 +80,9 @@ export class ColdChain {
     this.log = validLog(app.mod(COLD_MOD.log)) ?? emptyLogState();
   }
 
-  /** When the log schedule wants the next temperature record (never before now). */
-  recordDue(now: number): number {
-    return nextRecordAt(this.log, this.app.config, now);
+  /** When the log schedule wants the next temperature record (never before now), with a report wake to share. */
+  recordDue(now: number, report?: ReportHint): number {
+    return alignedRecordAt(this.log, this.app.config, now, report);
   }
 
   /** When the engine needs a reading to decide a delay, a clear delay or a probe fault; Infinity when not. */

@@ -27,6 +27,8 @@
  * Outputs: readings into the cold chain, `probe-unknown` / `probe-rebound` events, the "probes" snapshot (ROM
  *   binding).
  */
+import type { ReportHint } from "../coldchain/log-schedule";
+import type { LastReport } from "../gnss/report-schedule";
 import { DS18B20_CONVERT_MS } from "../sensors/ds18b20";
 import { isShtName, ProbeReader, type ProbeReaderState } from "../sensors/probe-reader";
 import { SHT4X_MEASURE_MS } from "../sensors/sht4x";
@@ -34,6 +36,7 @@ import type { App } from "./app";
 import { coldChain, saveColdChain } from "./coldchain-context";
 import { SHARE_MS, type Duty } from "./duty";
 import { BOOT_LATENCY_MS } from "./inputs-duty";
+import { MOD } from "./position-plan";
 
 export const RECORD_EARLY_MS = 1000;
 /** The wake cycle's shortest sleep (1 s) plus a boot, with margin. */
@@ -54,7 +57,15 @@ interface Plan {
 
 function plan(app: App): Plan {
   const cold = coldChain(app);
-  return { record: cold.recordDue(app.now()) - RECORD_EARLY_MS, engine: cold.sampleDue(), trip: cold.tripDue() };
+  return { record: cold.recordDue(app.now(), reportHint(app)) - RECORD_EARLY_MS, engine: cold.sampleDue(), trip: cold.tripDue() };
+}
+
+/** The next position report (the position duty's schedule), which the record may share a boot with. */
+function reportHint(app: App): ReportHint | undefined {
+  const at = app.due("position");
+  const last = app.mod<LastReport>(MOD.last);
+  if (!Number.isFinite(at) || typeof last?.at !== "number") return undefined;
+  return { at, periodMs: at - last.at };
 }
 
 /**

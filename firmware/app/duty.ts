@@ -20,6 +20,12 @@ export interface Duty {
   boot?(app: App): void;
   /** Called before the wake saves its state, whether or not the duty ran. */
   save?(app: App): void;
+  /**
+   * A sense duty whose work cannot wait for the rest of the cycle: when it falls due while a later phase is
+   * still running (a long modem session in poor coverage), the wake cycle starts it then, and ends the wake only
+   * once it is done.
+   */
+  readonly late?: boolean;
 }
 
 /** Duties due this close together share a boot rather than costing one each. */

@@ -18,6 +18,9 @@ import { PositionSession } from "./position-session";
 export const positionDuty: Duty = Object.freeze({
   name: "position",
   phase: "sense",
+  // An AT6558 leaves its timed standby by itself at the planned search start and acquires at 35 mA: a search
+  // must not wait for the end of a long modem session to be looked after.
+  late: true,
   dueAt(app: App): number {
     return positionWakeAt(app, loadMods(app));
   },

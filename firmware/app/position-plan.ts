@@ -98,18 +98,21 @@ export function positionWakeAt(app: App, m: PositionMods): number {
 export const NAP_MIN_MS = 3000;
 
 /**
- * Resume a little before the learned time to fix: the receiver's 35 mA dwarfs the MCU's idle 1.5 mA, so a fix
- * should be seen (and the receiver rested) the moment it comes, and a fix seen coming, rather than found already
- * there, is what keeps the learned time honest (see PositionSession.fixed).
+ * Resume well before the learned time to fix: the receiver's 35 mA dwarfs the MCU's idle 1.5 mA, so a second of
+ * receiver left tracking after an unseen fix costs as much as 23 s of the MCU waiting awake. A fix seen coming,
+ * rather than found already there, is also what keeps the learned time honest (see PositionSession.fixed).
  */
-export const RESUME_FRACTION = 0.8;
+export const RESUME_FRACTION = 0.6;
 
 /**
- * Where a search in progress next needs the MCU: shortly before the predicted fix, or the no-signal check when
- * it comes first. "now" means stay awake: the fix is about due or the receiver is judging the sky. Never beyond
- * the cap.
+ * Where a search in progress next needs the MCU: well before the predicted fix, or the no-signal check when it
+ * comes first. "now" means stay awake: the fix is about due or the receiver is judging the sky. Never beyond the
+ * cap. A hot start is never napped through: it fixes within seconds (POWER.md: 1 s datasheet, 5-10 s measured),
+ * less than the nap break-even, and a learned time inflated by a stretch of urban sky would otherwise sleep
+ * through every quick fix that follows it with the receiver on.
  */
 export function checkpoint(now: number, sr: RunningSearch, ttf: FixHistory["ttf"]): number {
+  if (sr.start === "hot") return now;
   if (!sr.abortChecked && sr.abortAt <= now) return now;
   const predicted = sr.startedAt + Math.round(ttf[sr.start] * RESUME_FRACTION);
   if (predicted <= now) return now;

@@ -33,7 +33,7 @@ import {
 const BIT = Object.freeze({ gnssFault: 1 << 4, antennaOpen: 1 << 5, antennaShort: 1 << 6 });
 /** How often a booting receiver is checked (it needs ~1.1 s after its supply comes on). */
 const BOOT_POLL_MS = 400;
-/** While the receiver judges the sky after its abort time. */
+/** While the MCU waits awake for a fix: the sky check after the abort time, or an alarm from another duty. */
 const JUDGE_POLL_MS = 1000;
 /** On truck power a receiver whose next search is this close stays tracking: the next fix is one epoch away. */
 const KEEP_TRACKING_MS = 120_000;
@@ -115,15 +115,22 @@ export class PositionSession {
     this.m.gnss = rx.snapshot();
     storeMods(this.app, this.m);
     const now = this.app.now();
-    if (rx.state() === "booting") return this.arm(now + BOOT_POLL_MS, () => this.pace());
     // A receiver that was tracking has its fix within an epoch: a nap would only delay it.
     const at = this.wasTracking ? now : checkpoint(now, sr, this.m.history.ttf);
+    if (this.app.urgent) {
+      // An alarm waits for no fix: end this duty's part now so the uplink sends it; the receiver keeps
+      // acquiring and the search carries on in the cycle after the session, in the same boot when it is due.
+      this.m.memo.resumeAt = Math.max(at, now);
+      return this.close();
+    }
+    if (rx.state() === "booting") return this.arm(now + BOOT_POLL_MS, () => this.pace());
     if (at - now >= NAP_MIN_MS) {
       this.m.memo.resumeAt = at;
       return this.close();
     }
-    if (!sr.abortChecked) this.arm(Math.max(at, now + JUDGE_POLL_MS), () => this.pace());
-    // Otherwise the fix is due any moment: stay awake; the driver's cap deadline bounds the wait.
+    // The fix is due soon: stay awake (the driver's cap deadline bounds the wait), looking again every second
+    // for the sky check or for an alarm raised meanwhile by another duty.
+    this.arm(Math.max(at, now + JUDGE_POLL_MS), () => this.pace());
   }
 
   private onEvent(ev: GnssEvent): void {

@@ -25,6 +25,9 @@ const FAULT_LIMIT = 5;
 const STAY_AWAKE_MS = 3_000;
 /** At most this many back-to-back cycles per boot, so a duty that is always due cannot keep the CPU up. */
 const MAX_CYCLES_PER_BOOT = 8;
+/** Late starts of one duty within a cycle are at least this far apart, at most MAX_LATE_RUNS of them. */
+const LATE_SPACING_MS = 1_000;
+const MAX_LATE_RUNS = 8;
 
 export class WakeCycle {
   private app!: App;
@@ -32,6 +35,10 @@ export class WakeCycle {
   private finished = false;
   private quick = 0; // back-to-back cycles in this boot
   private lightSleep = -1; // the timer of a light sleep in progress
+  private lateTimer = -1; // the next late start of a sense duty while a later phase runs
+  private lateOpen = 0; // late-started duties not done yet
+  private lateRuns = 0; // late starts in this cycle
+  private finishWanted = false; // the cycle is over but late duties still run
 
   constructor(
     private readonly ports: Ports,
@@ -97,10 +104,49 @@ export class WakeCycle {
     const now = this.ports.clock.now();
     this.limitTimer = this.ports.clock.at(now + WAKE_LIMIT_MS, () => {
       this.app.emit("wake-limit");
-      this.finish();
+      this.finish(true);
     });
+    this.lateRuns = 0;
+    this.finishWanted = false;
     const at = () => this.ports.clock.now();
-    this.runPhase("sense", now, () => this.runPhase("deliver", at(), () => this.runPhase("fallback", at(), () => this.finish())));
+    const deliver = () => {
+      this.armLate();
+      this.runPhase("deliver", at(), () => this.runPhase("fallback", at(), () => this.finish()));
+    };
+    this.runPhase("sense", now, deliver);
+  }
+
+  /** Arms the start of the next `late` sense duty that falls due while the deliver and fallback phases run. */
+  private armLate(earliest = 0): void {
+    if (this.lateTimer >= 0) this.ports.clock.cancel(this.lateTimer);
+    this.lateTimer = -1;
+    if (this.finished || this.lateOpen > 0 || this.lateRuns >= MAX_LATE_RUNS) return;
+    let at = Infinity;
+    for (const d of this.duties) if (d.late && d.phase === "sense") at = Math.min(at, d.dueAt(this.app));
+    if (!(at < Infinity)) return;
+    this.lateTimer = this.ports.clock.at(Math.max(at, earliest, this.ports.clock.now()), () => this.runLate());
+  }
+
+  private runLate(): void {
+    this.lateTimer = -1;
+    if (this.finished) return;
+    const now = this.ports.clock.now();
+    const due = this.duties.filter((d) => d.late && d.phase === "sense" && d.dueAt(this.app) <= now);
+    for (const d of due) {
+      let called = false;
+      this.lateOpen++;
+      this.lateRuns++;
+      this.app.emit("late-duty", { duty: d.name });
+      const done = () => {
+        if (called) return;
+        called = true;
+        if (--this.lateOpen > 0) return;
+        if (this.finishWanted) this.finish();
+        else this.armLate(this.ports.clock.now() + LATE_SPACING_MS);
+      };
+      if (!this.guard(d.name, () => d.run(this.app, done))) done();
+    }
+    if (this.lateOpen === 0) this.armLate(now + LATE_SPACING_MS);
   }
 
   /** Runs every duty of a phase due by `now` (plus the sharing window), then calls next(). */
@@ -131,11 +177,18 @@ export class WakeCycle {
     if (!r.ok) this.app.emit("retained-overflow", { error: r.error, bytes: r.size });
   }
 
-  private finish(): void {
+  private finish(force = false): void {
     if (this.finished) return;
+    if (this.lateOpen > 0 && !force) {
+      this.finishWanted = true;
+      return;
+    }
     this.finished = true;
     const { ports, app } = this;
     ports.clock.cancel(this.limitTimer);
+    if (this.lateTimer >= 0) ports.clock.cancel(this.lateTimer);
+    this.lateTimer = -1;
+    this.lateOpen = 0;
     const now = ports.clock.now();
     for (const d of this.duties) this.guard(d.name, () => d.save?.(app));
     app.saveMod("records", app.records.snapshot());

@@ -64,6 +64,33 @@ export function nextRecordAt(s: LogState, cfg: LogConfig, now: Millis): Millis {
   return Math.max(now, s.last + gap);
 }
 
+/** A position report the tracker will wake for anyway: its time and how long after the previous report it comes. */
+export interface ReportHint {
+  at: Millis;
+  periodMs: number;
+}
+
+/**
+ * The next record brought forward to a report wake, so both share one boot: when the report falls inside the
+ * current gap and comes at most once per gap (its period is at least the gap), the record is taken with it. An
+ * early record only shortens the gap, and the log's grid then follows the report's: with report intervals that
+ * are multiples of the log interval (300 s moving, 1800 s stopped, 14,400 s parked against 300 s) every later
+ * report lands on a record time and the record costs no boot of its own. Reports more frequent than records (on
+ * truck power, by distance) are never followed: that would multiply the records.
+ */
+export function alignedRecordAt(s: LogState, cfg: LogConfig, now: Millis, report?: ReportHint): Millis {
+  const due = nextRecordAt(s, cfg, now);
+  if (!report || s.last === undefined || !(report.at < due)) return due;
+  // A record this close before the report already shares its wake (the search starts early by the time to
+  // fix): another one for the same report would only add a record.
+  if (report.at - s.last < ALIGN_MIN_MS) return due;
+  if (report.periodMs < due - s.last) return due;
+  return Math.max(now, report.at);
+}
+
+/** See alignedRecordAt: longer than a report wake's lead on its report time for a hot start (about 7 s). */
+export const ALIGN_MIN_MS = 30_000;
+
 /** The staircase after an excursion as [seconds after it cleared, interval s] steps, for reports and checks. */
 export function decaySteps(cfg: LogConfig): [number, number][] {
   const s: LogState = { excursion: false, clearedAt: 0 };

@@ -13,6 +13,8 @@ export interface BenchRow {
   trace: string;
   days: number;
   wakesPerDay: number;
+  /** The floor's boots per day (one per distinct duty time), the figure wakesPerDay is held to. */
+  floorWakesPerDay: number;
   awakeSPerDay: number;
   mAhPerDay: number;
   avgUa: number;
@@ -80,6 +82,7 @@ export function benchRow(trace: Trace, r: SimResult): BenchRow {
     trace: s.trace,
     days,
     wakesPerDay: per(s.wakes, days),
+    floorWakesPerDay: per(s.floor_wakes, days),
     awakeSPerDay: per(s.awake_s, days),
     mAhPerDay: per(s.energy_mAh, days),
     avgUa: s.avg_current_uA,

@@ -104,6 +104,7 @@ function printNode(runs: NodeRun[]): void {
     r.trace,
     fx(r.days, 2),
     fx(r.wakesPerDay, 1),
+    fx(r.floorWakesPerDay, 1),
     fx(r.awakeSPerDay, 1),
     fx(r.mAhPerDay, 3),
     fx(r.avgUa, 1),
@@ -111,8 +112,8 @@ function printNode(runs: NodeRun[]): void {
     r.lifeDays === null ? "n/a" : fx(r.lifeDays / 365, 1),
     fx(r.floorRatio, 2),
   ]);
-  console.log("energy (to the end of the trace)");
-  console.log(table(["trace", "days", "wakes/d", "awake s/d", "mAh/d", "µA avg", "life d", "life y", "÷floor"], energy));
+  console.log("energy (to the end of the trace; floor wakes/d: the boots the energy floor counts, one per distinct duty time)");
+  console.log(table(["trace", "days", "wakes/d", "floor wakes/d", "awake s/d", "mAh/d", "µA avg", "life d", "life y", "÷floor"], energy));
   const radio = runs.map(({ row: r }) => [
     r.trace,
     `${r.sessionsOk}/${r.sessions}`,

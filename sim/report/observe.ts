@@ -164,6 +164,7 @@ export function summarize(o: RunOutputs): Summary {
     avg_current_uA: round((atEnd.batteryMah / (trace.duration / 3600)) * 1000, 2),
     floor_mAh: round(floor.mAh, 4),
     floor_ratio: round(energy / floor.mAh, 3),
+    floor_wakes: floor.boots,
     battery_life_days: atEnd.batteryMah > 0 ? round(trace.device.battery.capacity_mAh / (atEnd.batteryMah / days), 1) : null,
     by_component: by as Record<Component, number>,
     fixes,

@@ -15,7 +15,7 @@ export function formatSummary(s: Summary): string {
   const life = s.battery_life_days === null ? "n/a (truck power)" : `${f(s.battery_life_days, 0)} days (${f(s.battery_life_days / 365, 1)} years)`;
   const lines = [
     `trip            ${s.trace}`,
-    `simulated       ${span(s.duration_s)}, ${s.wakes} wakes, awake ${f(s.awake_s, 0)} s (${f((100 * s.awake_s) / s.duration_s, 2)} %)`,
+    `simulated       ${span(s.duration_s)}, ${s.wakes} wakes (floor ${s.floor_wakes}), awake ${f(s.awake_s, 0)} s (${f((100 * s.awake_s) / s.duration_s, 2)} %)`,
     `energy          ${f(s.energy_mAh, 3)} mAh in all, ${f(s.battery_mAh, 3)} mAh from the battery`,
     `  by component  ${Object.entries(s.by_component)
       .map(([k, v]) => `${k} ${f(v, 3)}`)

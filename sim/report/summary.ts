@@ -20,6 +20,7 @@ export interface Summary {
   avg_current_uA: number; // battery charge / duration
   floor_mAh: number;
   floor_ratio: number;
+  floor_wakes: number; // boots the floor counts: distinct times a report or a temperature record is due
   battery_life_days: number | null; // null when the battery was not drawn (truck power throughout)
   by_component: Record<Component, number>;
   fixes: number;

@@ -50,30 +50,82 @@ describe("position duty in the wake cycle", () => {
     expect(r.named("wall-time").length).toBe(1);
   });
 
-  it("the MCU deep-sleeps while the receiver acquires: searches span wakes, awake time far below the time to fix", () => {
+  it("the MCU deep-sleeps through a long acquisition, is up when the fix comes, and never leaves the receiver burning", () => {
     const r = positionRig({ hours: 2 });
     r.run();
     const searches = r.named("gnss-search");
     const fixes = r.named("fix");
     expect(fixes.length).toBe(searches.length);
-    let ttf = 0;
-    fixes.forEach((f, i) => {
-      const s = searches[i];
-      ttf += num(f, "ttf_ms");
-      // The search began in one wake and the fix was taken in a later one: the MCU slept in between.
-      expect(wakeAt(r, s.t)).toBeGreaterThanOrEqual(0);
-      expect(wakeAt(r, f.t)).toBeGreaterThan(wakeAt(r, s.t));
-    });
-    const awake = r.runner.awakeMs();
-    // The first (cold) fix takes ~45 s of acquisition; the MCU is up for the receiver's boot, the no-signal
-    // check at fix_abort_s and the last fifth of the predicted time (to rest the receiver the moment it fixes).
+    const ttf = fixes.reduce((a, f) => a + num(f, "ttf_ms"), 0);
+    // The first (cold, ~45 s) search began in one wake and its fix was taken in a later one: the MCU slept.
+    expect(fixes[0].f.start).toBe("cold");
+    expect(wakeAt(r, fixes[0].t)).toBeGreaterThan(wakeAt(r, searches[0].t));
     const cold = num(fixes[0], "ttf_ms");
     const coldAwake = r.runner.wakes.filter((w) => w.t <= fixes[0].t).reduce((a, w) => a + w.ms, 0);
-    expect(coldAwake).toBeLessThan(cold * 0.5);
-    expect(awake).toBeLessThan(ttf * 0.5);
-    // GNSS on-time per hot fix stays close to the hot time to fix (no idling receiver between reports).
+    // Up for the receiver's boot, the no-signal check at fix_abort_s and from 60 % of the learned time to fix on.
+    expect(coldAwake).toBeLessThan(cold * 0.7);
+    expect(r.runner.awakeMs()).toBeLessThan(ttf);
+    // The receiver is rested the moment it fixes: its on-time is the time to fix plus its boot, not a nap's
+    // overshoot (a second of 35 mA receiver costs as much as 23 s of the MCU idling awake).
     const onS = r.meter.secondsIn("gnss", "on");
-    expect(onS / fixes.length).toBeLessThan(12);
+    expect(onS - ttf / 1000).toBeLessThan(fixes.length * 1.5);
+  });
+
+  it("after a stretch of urban sky (slow, high-HDOP fixes) the quick open-sky hot fixes are seen the moment they come", () => {
+    // An hour of urban canyon teaches a long hot time to fix; sleeping through a share of it afterwards would
+    // keep a receiver that fixes in ~5 s on for the whole nap, fix after fix.
+    const r = positionRig({ hours: 3, trace: { sky: [{ t: 0, state: "open" }, { t: 600, state: "urban" }, { t: 4200, state: "open" }] } });
+    r.run();
+    const open = r.named("fix").filter((f) => f.t > 4800_000);
+    expect(open.length).toBeGreaterThanOrEqual(15);
+    expect(open.every((f) => f.f.start === "hot")).toBe(true);
+    // POWER.md: hot 5 s (spread ±25 % in the simulated receiver) plus its boot and the epoch it lands in.
+    for (const f of open) expect(num(f, "ttf_ms")).toBeLessThan(8_000);
+  });
+
+  it("a search that falls due during a minute-long modem session is looked after then, not when the session ends", () => {
+    // A deliver duty busy for 60 s from every 300 s mark (a no-coverage session): the receiver leaves its
+    // standby by itself at the planned search start, inside that minute, while the MCU is up anyway.
+    const busy: Duty = Object.freeze({
+      name: "busy",
+      phase: "deliver" as const,
+      dueAt: (app: App) => {
+        const at = app.due("busy");
+        return Number.isFinite(at) ? at : 280_000;
+      },
+      run: (app: App, done: () => void) => {
+        app.setDue("busy", app.now() + 300_000);
+        app.ports.clock.at(app.now() + 60_000, done);
+      },
+    });
+    const r = positionRig({ hours: 2, duties: [busy] });
+    r.run();
+    const fixes = r.named("fix").slice(1);
+    expect(fixes.length).toBeGreaterThanOrEqual(20);
+    // Reports keep their 300 s, and every hot fix is seen within its time to fix (5 s ±25 %, boot and epoch).
+    for (const g of gaps(positions(r)).slice(1)) expect(Math.abs(g - 300_000)).toBeLessThan(5_000);
+    for (const f of fixes) expect(num(f, "ttf_ms")).toBeLessThan(8_000);
+    expect(r.meter.secondsIn("gnss", "on") / r.named("fix").length).toBeLessThan(8);
+    expect(r.named("late-duty").length).toBeGreaterThan(0);
+  });
+
+  it("after 4 h without a fix the start is warm: the MCU naps through most of it and rests the receiver at its fix", () => {
+    const r = positionRig({ hours: 9, config: { rep_moving_s: 14_400 } });
+    r.run();
+    const fixes = r.named("fix");
+    expect(fixes.map((f) => f.f.start)).toEqual(["cold", "warm", "warm"]);
+    for (const f of fixes.slice(1)) {
+      // POWER.md: warm 30 s (±25 % in the simulated receiver) plus its boot and the epoch it lands in.
+      expect(num(f, "ttf_ms")).toBeLessThan(30_000 * 1.25 + 2_000);
+      const awake = r.runner.wakes.filter((w) => w.t >= f.t - 60_000 && w.t <= f.t).reduce((a, w) => a + w.ms, 0);
+      expect(awake).toBeLessThan(num(f, "ttf_ms") * 0.7);
+    }
+    const ttf = fixes.reduce((a, f) => a + num(f, "ttf_ms"), 0) / 1000;
+    expect(r.meter.secondsIn("gnss", "on") - ttf).toBeLessThan(fixes.length * 1.5);
+    // Reports under 2 h apart stay hot.
+    const near = positionRig({ hours: 5, config: { rep_moving_s: 5_400 } });
+    near.run();
+    expect(near.named("fix").slice(1).every((f) => f.f.start === "hot")).toBe(true);
   });
 
   it("a tunnel: each search gives up after fix_abort_s, searches back off, reports keep their time with the last position", () => {
@@ -273,7 +325,9 @@ describe("benchmark: a 6 h drive on battery", () => {
       mcu_mAh_per_report: +(mcu / reports).toFixed(4),
     };
     console.log("position duty, 6 h drive on battery (AT6558, open sky, rep_moving_s 300):", JSON.stringify(figures));
-    expect(reports).toBe(72);
+    // 6 h at 300 s: 72 or 73 (the first report goes out at the cold fix, the last just before the end).
+    expect(reports).toBeGreaterThanOrEqual(72);
+    expect(reports).toBeLessThanOrEqual(73);
     // The learned time to fix does not creep up with the naps: late fixes are as quick as early ones.
     const late = fixes.slice(-20).reduce((a, f) => a + num(f, "ttf_ms"), 0) / 20;
     expect(late).toBeLessThan(8000);

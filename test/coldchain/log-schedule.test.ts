@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decaySteps, emptyLogState, logInterval, logObserve, logRecorded, nextRecordAt } from "../../firmware/coldchain/log-schedule";
+import { alignedRecordAt, ALIGN_MIN_MS, decaySteps, emptyLogState, logInterval, logObserve, logRecorded, nextRecordAt } from "../../firmware/coldchain/log-schedule";
 
 const S = 1000;
 const cfg = { temp_log_s: 300, temp_fast_s: 60, temp_fast_for_s: 3600 };
@@ -48,5 +48,54 @@ describe("temperature log schedule", () => {
   it("the fast rate is capped by temp_log_s", () => {
     const s = logObserve(emptyLogState(), 0, true);
     expect(logInterval(s, { ...cfg, temp_fast_s: 900 }, 0)).toBe(300);
+  });
+});
+
+describe("a record shares the wake of a position report", () => {
+  it("is brought forward to a report inside its gap that comes at most once per gap, never after its own time", () => {
+    // Seeded walk over last-record times, report times and report periods.
+    let x = 12345;
+    const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < 2000; i++) {
+      const last = Math.round(rnd() * 1e6);
+      const now = last + Math.round(rnd() * 400 * S);
+      const report = { at: now + Math.round((rnd() * 2 - 0.5) * 400 * S), periodMs: Math.round(rnd() * 1000 * S) };
+      const s = { last, excursion: rnd() < 0.2 };
+      const due = nextRecordAt(s, cfg, now);
+      const got = alignedRecordAt(s, cfg, now, report);
+      expect(got).toBeGreaterThanOrEqual(now);
+      expect(got).toBeLessThanOrEqual(due); // the gap rule: only ever earlier
+      const pulled =
+        report.at < due && report.at - last >= ALIGN_MIN_MS && report.periodMs >= due - last;
+      expect(got).toBe(pulled ? Math.max(now, report.at) : due);
+    }
+  });
+
+  it("with reports every 300 s the records fall on the report times after one early record, and stay there", () => {
+    let s = { last: 0, excursion: false } as { last?: number; excursion: boolean };
+    const reportAt = (k: number) => 137 * S + k * 300 * S; // reports out of phase with the records by 137 s
+    const records: number[] = [0];
+    let k = 0;
+    for (let t = 1; t < 3600 * S; ) {
+      while (reportAt(k) < t) k++;
+      const at = alignedRecordAt(s, cfg, t, { at: reportAt(k), periodMs: 300 * S });
+      records.push(at);
+      s = { last: at, excursion: false };
+      t = at + 1;
+    }
+    const gaps = records.slice(1).map((r, i) => r - records[i]);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(300 * S);
+    // One short gap (137 s) to come into phase, then every record on a report time.
+    expect(gaps.filter((g) => g < 300 * S).length).toBe(1);
+    expect(records.slice(2).every((r) => (r - 137 * S) % (300 * S) === 0)).toBe(true);
+  });
+
+  it("never follows reports more frequent than records (truck power, distance strategy)", () => {
+    const s = { last: 0, excursion: false };
+    expect(alignedRecordAt(s, cfg, 10 * S, { at: 100 * S, periodMs: 30 * S })).toBe(300 * S);
+    expect(alignedRecordAt(s, cfg, 10 * S, { at: 100 * S, periodMs: 299 * S })).toBe(300 * S);
+    expect(alignedRecordAt(s, cfg, 10 * S, { at: 100 * S, periodMs: 300 * S })).toBe(100 * S);
+    // A record just taken for this report is not taken again for it.
+    expect(alignedRecordAt({ last: 95 * S, excursion: false }, cfg, 96 * S, { at: 100 * S, periodMs: 300 * S })).toBe(395 * S);
   });
 });
