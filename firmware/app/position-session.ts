@@ -19,6 +19,7 @@ import { nextReportAt, reportTriggered, type ReportTrigger } from "../gnss/repor
 import type { AlarmCode } from "../store/track-record";
 import type { App } from "./app";
 import { SHARE_MS } from "./duty";
+import { areaCheckAt, checkAreas } from "./geofence";
 import {
   checkpoint,
   fixSummary,
@@ -70,6 +71,13 @@ export class PositionSession {
       return;
     }
     const p = planReport(this.app, m);
+    const last = this.app.state.lastFix;
+    if (m.memo.noFix && !p.forced && !this.app.state.acc && last && p.reportAt <= now + SHARE_MS) {
+      // The engine stayed off since the last fix: the truck is where that fix put it; only a dwell fell due.
+      checkAreas(this.app, { ...last, speedKmh: 0 });
+      this.report(undefined, p);
+      return;
+    }
     if (p.search.startAt <= now + SHARE_MS) {
       if (p.search.startAt > now) this.arm(p.search.startAt, () => this.search(p));
       else this.search(p);
@@ -175,6 +183,7 @@ export class PositionSession {
     m.motion = updateMotion(m.motion, { now, acc: app.state.acc, speed: fix.speed, lat, lon }, app.config);
     app.emit("fix", { start, ttf_ms: ttfMs, sats: fix.satsUsed, hdop: fix.hdop });
     this.alarm(BIT.gnssFault, false, "gnss-fault");
+    if (summary) checkAreas(app, summary);
     this.report(fix, planReport(app, m));
   }
 
@@ -194,7 +203,11 @@ export class PositionSession {
     const now = app.now();
     const ext = app.ports.power.externalPower();
     let trigger: ReportTrigger | "forced" | undefined;
+    // A fix taken for the areas ahead of the regular report records nothing of its own (unless distance or a
+    // corner asks for a report): the areas' events are their own records.
+    const checkOnly = !p.forced && m.memo.check === true && (m.memo.report ?? 0) > Math.max(now, p.reportAt) + SHARE_MS;
     if (p.forced) trigger = "forced";
+    else if (checkOnly) trigger = fix ? reportTriggered(now, cfg, m.motion, m.last, ext, fix) : undefined;
     else if (!fix) trigger = "time"; // no position to judge distance by: the schedule's time it is
     else {
       // The search started early so that the fix lands on time: count the distance the truck covers until then.
@@ -213,9 +226,12 @@ export class PositionSession {
     let next = nextReportAt(now, cfg, m.motion, m.last, ext, speed);
     if (!trigger) next = Math.max(next, now + RECHECK_MS);
     next = Math.max(next, now + 1000);
-    app.setDue("position", next);
-    m.memo = { next };
-    const plan = planSearch(now, cfg, m.history, next);
+    // Near an area's boundary the next fix comes when the truck would have crossed it, not at the next report.
+    const check = areaCheckAt(app, next - SHARE_MS);
+    m.memo = check.at < next ? { next: Math.max(check.at, now + 1000), check: true, report: next, noFix: check.noFix || undefined } : { next };
+    if (m.memo.check) app.emit("area-check", { in_s: Math.round((m.memo.next! - now) / 1000) });
+    app.setDue("position", m.memo.next!);
+    const plan = planSearch(now, cfg, m.history, m.memo.next!);
     const rx = this.rx ?? this.receiver();
     if (!(ext && rx.state() === "tracking" && plan.startAt - now <= KEEP_TRACKING_MS)) this.restUntil(rx, plan.startAt);
     this.close();
