@@ -8,8 +8,9 @@
  * Why 24: the reference board's `nvs` partition is 0x6000 = 6 pages of 126 entries of 32 bytes; NVS keeps one
  * page free for garbage collection, so 630 entries are usable. A string takes one header entry plus one per 32
  * bytes (NUL included). The worst area (a 2019 polygon of 32 vertices, speed limit, window and a 32-byte name:
- * 315 bytes, 420 characters of base64) takes 15 entries; 24 of them are 360, the fullest `area_in` 25, and the
- * configuration with every setting stored under 120 — see nvsEntries() and the test that adds them up.
+ * 316 bytes with its type byte, 424 characters of base64) takes 15 entries; 24 of them are 360, the fullest `area_in`
+ * 29, and the configuration with every setting stored at its longest 93: 484 of 630, room left for NVS's own
+ * bookkeeping and new settings (nvsEntries() and the test that adds them up).
  */
 import type { Settings } from "../../hal/ports";
 import { MAX_AREAS, checkArea, type Area, type AreaType } from "../geofence/area";
