@@ -1,6 +1,6 @@
 /** Areas and the inside state in NVS: round trips, writes only on change, and the 24-area budget of the partition. */
 import { describe, expect, it } from "vitest";
-import { CONFIG_SPEC, defaults } from "../../firmware/app/config";
+import { CONFIG_SPEC, defaults } from "../../firmware/config/config";
 import {
   AREA_KEYS,
   NVS_USABLE_ENTRIES,
@@ -17,7 +17,7 @@ import {
 } from "../../firmware/app/area-store";
 import { MAX_AREAS, MAX_NAME, MAX_VERTICES, type Area } from "../../firmware/geofence/area";
 import type { InsideArea } from "../../firmware/geofence/area-watch";
-import { SimSettings } from "../../sim/core/settings-sim";
+import { SimSettings } from "../../sim/devices/settings-sim";
 
 const circle = (id: number): Area => ({ type: 1, id, attr: 0x28, center: { lat: 39.5 + id / 1000, lon: 116.5 }, radiusM: 400 + id });
 const e6 = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -8,7 +8,7 @@ import { AREA_ATTR, MAX_AREAS, type Area } from "../../firmware/geofence/area";
 import { applyAreaMessage } from "../../firmware/protocol/area-downlink";
 import { AREA_MSG, decodeSetAreas, encodeAreaItem, encodeDeleteAreas, encodeSetAreas } from "../../firmware/protocol/area-messages";
 import { handleDownlink } from "../../firmware/protocol/downlink";
-import { defaults } from "../../firmware/app/config";
+import { defaults } from "../../firmware/config/config";
 
 const IN_OUT = AREA_ATTR.entryToPlatform | AREA_ATTR.exitToPlatform;
 const circle = (id: number, lat = 39.5381, lon = 116.6833, radiusM = 500): Area => ({ type: 1, id, attr: IN_OUT, center: { lat, lon }, radiusM });
