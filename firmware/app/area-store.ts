@@ -13,8 +13,8 @@
  * bookkeeping and new settings (nvsEntries() and the test that adds them up).
  */
 import type { Settings } from "../../hal/ports";
-import { MAX_AREAS, checkArea, type Area, type AreaType } from "../geofence/area";
-import type { InsideArea } from "../geofence/area-watch";
+import { MAX_AREAS, checkArea, type Area, type AreaType } from "../config/area";
+import type { InsideArea } from "./area-watch";
 import { Reader, Writer } from "../core/bytes";
 import { encodeAreaItem, readAreaItem } from "../protocol/area-messages";
 

@@ -7,8 +7,8 @@
  *   JT/T alarm bit 20, or bit 1 for overspeed, and items 0x12 / 0x11 on the wire), `area` events, the inside
  *   state written back when it changed.
  */
-import type { Area } from "../geofence/area";
-import { nextAreaCheck, watchAreas, type AreaCheck } from "../geofence/area-watch";
+import type { Area } from "../config/area";
+import { nextAreaCheck, watchAreas, type AreaCheck } from "./area-watch";
 import type { FixSummary } from "../store/track-record";
 import type { App } from "./app";
 import { loadAreas, loadInside, saveInside } from "./area-store";

@@ -8,7 +8,7 @@
  * id or is added. Deletes remove the listed ids of that shape (ids not held are ignored) or, with none listed,
  * every area of the shape. Areas of other shapes are never touched.
  */
-import { AREA_TYPE_NAMES, MAX_AREAS, sameArea, type Area } from "../geofence/area";
+import { AREA_TYPE_NAMES, MAX_AREAS, sameArea, type Area } from "../config/area";
 import { areaMessageType, decodeDeleteAreas, decodeSetAreas, isDeleteMessage } from "./area-messages";
 import type { Edition } from "./frame";
 

@@ -18,7 +18,7 @@
  * Decoders return the areas with every check of area.ts passed, or the reason the whole message is refused.
  */
 import { Reader, Writer, ascii, fromAscii } from "../core/bytes";
-import { AREA_ATTR, MAX_AREAS, checkArea, type Area, type AreaType, type LatLon, type WindowTime } from "../geofence/area";
+import { AREA_ATTR, MAX_AREAS, checkArea, type Area, type AreaType, type LatLon, type WindowTime } from "../config/area";
 import type { Edition } from "./frame";
 
 export const AREA_MSG = Object.freeze({

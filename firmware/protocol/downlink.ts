@@ -4,7 +4,7 @@
  * applied here: configuration changes go back to the app, which persists them for the next wake.
  */
 import { Writer } from "../core/bytes";
-import type { Area } from "../geofence/area";
+import type { Area } from "../config/area";
 import { applyAreaMessage } from "./area-downlink";
 import { areaMessageType } from "./area-messages";
 import { encodeLocation } from "./location";

@@ -2,7 +2,7 @@
 import type { Clock } from "../../hal/ports";
 import type { Config } from "../config/config";
 import type { TrackRecord } from "../store/track-record";
-import type { Area } from "../geofence/area";
+import type { Area } from "../config/area";
 import type { DownlinkAction } from "./downlink";
 import type { Registration } from "./messages";
 import type { DatagramLink } from "./outbox";

@@ -2,7 +2,7 @@
  * Readable JSON for the JT/T 808 area messages (0x8600-0x8605) and the area items of a location (0x11, 0x12),
  * for `tracker jt808 decode` and the fleet server's transcript. Platform-free.
  */
-import { AREA_TYPE_NAMES, type Area, type AreaType, type WindowTime } from "../../firmware/geofence/area";
+import { AREA_TYPE_NAMES, type Area, type AreaType, type WindowTime } from "../../firmware/config/area";
 import { areaMessageType, decodeDeleteAreas, decodeSetAreas, isDeleteMessage } from "../../firmware/protocol/area-messages";
 import type { Edition } from "../../firmware/protocol/frame";
 import { ITEM } from "../../firmware/protocol/record-location";

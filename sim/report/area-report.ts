@@ -4,8 +4,8 @@
  * exit with its detection delay against the truth (the route), i.e. from the moment the truck really crossed (or
  * the area was set, if later) to the time of the record.
  */
-import { AREA_TYPE_NAMES, inForce, type AreaType } from "../../firmware/geofence/area";
-import { contains } from "../../firmware/geofence/area-geometry";
+import { AREA_TYPE_NAMES, inForce, type AreaType } from "../../firmware/config/area";
+import { contains } from "../../firmware/app/area-geometry";
 import type { FleetServer } from "../world/fleet-server";
 import type { Trace } from "../world/trace-types";
 import type { World } from "../world/world";

@@ -3,7 +3,7 @@
  * terminal holds, changed only when the terminal answers a command with result 0 (a refused command changes
  * nothing, as on the device). Written apart from the firmware's own bookkeeping so each checks the other.
  */
-import { sameArea, type Area } from "../../firmware/geofence/area";
+import { sameArea, type Area } from "../../firmware/config/area";
 import { AREA_MSG, encodeDeleteAreas, encodeAreaItem, encodeSetAreas, type AreaAction } from "../../firmware/protocol/area-messages";
 import type { Edition } from "../../firmware/protocol/frame";
 import { AREA_ACTIONS, AREA_SHAPES, type AreaDownlink } from "./trace-areas";

@@ -13,7 +13,7 @@
  * Only the shape of the JSON is checked here; whether an area is acceptable is the device's call (a trace may send
  * a bad area on purpose to see it refused with result 2).
  */
-import { AREA_ATTR, type Area, type AreaType, type LatLon, type WindowTime } from "../../firmware/geofence/area";
+import { AREA_ATTR, type Area, type AreaType, type LatLon, type WindowTime } from "../../firmware/config/area";
 
 type Obj = Record<string, unknown>;
 type Fail = (path: string, problem: string) => never;

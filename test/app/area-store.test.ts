@@ -15,8 +15,8 @@ import {
   saveInside,
   toBase64,
 } from "../../firmware/app/area-store";
-import { MAX_AREAS, MAX_NAME, MAX_VERTICES, type Area } from "../../firmware/geofence/area";
-import type { InsideArea } from "../../firmware/geofence/area-watch";
+import { MAX_AREAS, MAX_NAME, MAX_VERTICES, type Area } from "../../firmware/config/area";
+import type { InsideArea } from "../../firmware/app/area-watch";
 import { SimSettings } from "../../sim/devices/settings-sim";
 
 const circle = (id: number): Area => ({ type: 1, id, attr: 0x28, center: { lat: 39.5 + id / 1000, lon: 116.5 }, radiusM: 400 + id });

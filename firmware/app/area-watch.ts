@@ -8,7 +8,7 @@
  * after dwellS inside (0 = off), area-speed raised after the area's limit was exceeded for its duration and
  * cleared when the speed is back under it or the truck left.
  */
-import { AREA_ATTR, inForce, sameArea, type Area, type LatLon } from "./area";
+import { AREA_ATTR, inForce, sameArea, type Area, type LatLon } from "../config/area";
 import { boundaryDistance, crossingAhead } from "./area-geometry";
 
 export interface InsideArea {

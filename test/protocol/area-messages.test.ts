@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../firmware/core/bytes";
-import { AREA_ATTR, MAX_AREAS, type Area } from "../../firmware/geofence/area";
+import { AREA_ATTR, MAX_AREAS, type Area } from "../../firmware/config/area";
 import { applyAreaMessage } from "../../firmware/protocol/area-downlink";
 import { AREA_MSG, decodeSetAreas, encodeAreaItem, encodeDeleteAreas, encodeSetAreas } from "../../firmware/protocol/area-messages";
 import { handleDownlink } from "../../firmware/protocol/downlink";

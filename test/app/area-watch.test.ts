@@ -1,8 +1,8 @@
 /** Where a fix lies against an area, the events a sequence of fixes raises, and when the next fix is worth it. */
 import { describe, expect, it } from "vitest";
-import { AREA_ATTR, inForce, type Area } from "../../firmware/geofence/area";
-import { boundaryDistance, contains, crossingAhead } from "../../firmware/geofence/area-geometry";
-import { MIN_CHECK_S, nextAreaCheck, watchAreas, type InsideArea } from "../../firmware/geofence/area-watch";
+import { AREA_ATTR, inForce, type Area } from "../../firmware/config/area";
+import { boundaryDistance, contains, crossingAhead } from "../../firmware/app/area-geometry";
+import { MIN_CHECK_S, nextAreaCheck, watchAreas, type InsideArea } from "../../firmware/app/area-watch";
 import { distanceM } from "../../firmware/gnss/geo";
 
 const IN_OUT = AREA_ATTR.entryToPlatform | AREA_ATTR.exitToPlatform;

@@ -5,7 +5,7 @@
  * kilometres a geofence spans), where containment is a ray cast and the distance is to the nearest edge.
  */
 import { distanceM } from "../gnss/geo";
-import type { Area, LatLon } from "./area";
+import type { Area, LatLon } from "../config/area";
 
 const R_EARTH = 6371008.8;
 const RAD = Math.PI / 180;
