@@ -51,7 +51,12 @@ export function watchAreas(areas: readonly Area[], before: readonly InsideArea[]
   let changed = false;
   for (const a of areas) {
     const was = before.find((e) => sameArea(e, a));
-    const now = inForce(a, utcMs) && boundaryDistance(a, pos) <= 0;
+    if (!inForce(a, utcMs)) {
+      // outside its window the area does not exist: a window closing on a truck inside leaves no exit
+      if (was) changed = true;
+      continue;
+    }
+    const now = boundaryDistance(a, pos) <= 0;
     if (was && !now) {
       changed = true;
       if (was.over) events.push(event("area-speed", false, was, was.overSince ?? was.since, nowS));

@@ -82,9 +82,11 @@ describe("area events", () => {
     ]);
   });
 
-  it("sees no area outside its time window", () => {
+  it("sees no area outside its time window: closing on a truck inside leaves no exit, opening on one is an entry", () => {
     const evening: Area = { ...circle, window: { start: [0, 0, 0, 18, 0, 0], end: [0, 0, 0, 23, 0, 0] } };
     expect(run([evening], [[900, 40, 0], [0, 20, 2], [900, 40, 5]])).toEqual([]);
+    const morning: Area = { ...circle, window: { start: [0, 0, 0, 10, 5, 0], end: [0, 0, 0, 10, 20, 0] } };
+    expect(run([morning], [[0, 0, 0], [0, 0, 10], [0, 0, 30], [900, 40, 40]])).toEqual(["10 area-enter 0"]);
   });
 });
 
