@@ -7,7 +7,9 @@
  *   searching (awake, waiting for the driver's fix or failure) | closed (snapshots written, done() called).
  * Inputs: the plan from retained snapshots, receiver events (gnss-fix, gnss-fail, gnss-time, gnss-antenna), bytes.
  * Outputs: `fix` {start, ttf_ms, sats, hdop} and `fix-fail` {reason, ttf_ms} events, wall time, app.state.lastFix,
- *   position records, JT/T alarm bits 4-6 (with alarm records on their edges), the next due time, snapshots.
+ *   position records, JT/T alarm bits 4-6 (with alarm records on their edges), the platform areas judged at every
+ *   fix (geofence.ts), the next due time (earlier near an area's boundary: an `area-check` that records no position
+ *   of its own), snapshots.
  */
 import type { Clock, Serial } from "../../hal/ports";
 import { noteBackupLost, planSearch, recordOutcome } from "../gnss/fix-policy";
