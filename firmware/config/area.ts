@@ -2,11 +2,12 @@
  * Platform areas (JT/T 808 0x8600 circles, 0x8602 rectangles, 0x8604 polygons) as the tracker holds them, the
  * checks every area passes before it is accepted, and when an area with a time window is in force.
  *
- * Attribute word (JT/T 808-2013 table 0x8600; bits as in SmallChi/JT808 and ybzwyrcld/jt808's AreaAttribute):
+ * Attribute word (JT/T 808-2013 table 0x8600; bits as in ybzwyrcld/jt808 include/jt808/area_route.h AreaAttribute):
  *   bit 0 by time (start/end follow), 1 speed limit (max speed, overspeed duration follow), 2 entry alarm to the
  *   driver, 3 entry alarm to the platform, 4 exit alarm to the driver, 5 exit alarm to the platform, 6 south
- *   latitudes, 7 west longitudes, 8 door opening forbidden. The tracker has no driver display: bits 2/4 and 8 are
- *   kept but not acted on; entries and exits are alarms only where bits 3 / 5 ask for them.
+ *   latitudes, 7 west longitudes, 8 door opening forbidden, 14 radio off inside, 15 detailed GNSS logging inside.
+ *   The tracker has no driver display or door lock: bits 2/4, 8, 14 and 15 are kept but not acted on; entries and
+ *   exits are alarms only where bits 3 / 5 ask for them.
  * Coordinates are kept as signed degrees (the attribute's south/west bits already applied).
  */
 
