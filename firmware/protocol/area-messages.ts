@@ -12,7 +12,7 @@
  *   rectangle item         u32 id, u16 attr, u32 upper-left lat, u32 upper-left lon, u32 lower-right lat,
  *                          u32 lower-right lon, then the optional parts
  * Start/end are present when attribute bit 0 is set, the speed fields when bit 1 is (field order and presence
- * rules as in yezhihao/jt808-server T8600/T8602/T8604/T8601 and SmallChi/JT808 JT808_0x8600…0x8605; the 2019
+ * rules as in yezhihao/jt808-server T8600/T8602/T8604/T8601 and SmallChi/JT808 JT808_0x8600/0x8603/0x8604; the 2019
  * night limit and name as in T8600's version-1 fields). Coordinates are magnitudes; attribute bits 6/7 give the
  * hemisphere, so one area cannot straddle the equator or the prime meridian.
  * Decoders return the areas with every check of area.ts passed, or the reason the whole message is refused.

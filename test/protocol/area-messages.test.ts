@@ -1,6 +1,6 @@
 /**
  * The area messages byte by byte (layouts: yezhihao/jt808-server T8600/T8602/T8604/T8601, SmallChi/JT808
- * JT808_0x8600…0x8605) and the all-or-nothing rules of applying them to the areas held.
+ * JT808_0x8600/0x8603/0x8604) and the all-or-nothing rules of applying them to the areas held.
  */
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../firmware/core/bytes";
