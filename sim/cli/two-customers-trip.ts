@@ -3,7 +3,7 @@
  * one in Wuqing (Tianjin), and returns. The platform sets the areas once the truck is on its way (circles for both
  * customers, a rectangle around the depot, a polygon around the Wuqing logistics park with a daytime window and a
  * 30 km/h limit), sends one circle set with a bad radius (refused whole), and deletes the first customer's circle
- * after the delivery. A dwell limit of 40 minutes catches the long second stop.
+ * after the delivery. A dwell limit of 40 minutes, set by 0x8103 just before, catches the long second stop.
  */
 import { h, Itinerary, type Pt } from "./itinerary";
 
@@ -73,7 +73,7 @@ export function twoCustomersTrip(): object {
       probes: ["front", "rear"],
       battery: { chemistry: "li-socl2", capacity_mAh: 19000 },
     },
-    config: { area_dwell_s: 2400 },
+    config: {},
     route: it.route,
     sky: [{ t: 0, state: "open" }],
     network: [{ t: 0, nbiot: "good" }],
@@ -93,6 +93,7 @@ export function twoCustomersTrip(): object {
     supply: [{ t: 0, source: "battery" }],
     faults: [],
     downlinks: [
+      { t: leave + 540, message: "set-params", params: { "0xF050": 2400 } }, // area_dwell_s: 40 minutes
       { t: leave + 600, ...customers },
       {
         t: leave + 660,
