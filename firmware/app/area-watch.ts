@@ -119,6 +119,8 @@ export interface Going {
   course?: number;
   /** Engine running: a standing truck may move off at any moment. */
   engineOn: boolean;
+  /** Area checks in a row that found it standing with the engine on (0 after a report or while moving). */
+  idleChecks?: number;
 }
 
 /**
@@ -166,7 +168,10 @@ export function nextAreaCheck(
       const d = moving ? crossingAhead(a, pos, going.course!) : Math.abs(boundaryDistance(a, pos));
       nearest = Math.min(nearest, d);
     }
-    if (nearest < Infinity) at = now + Math.max(MIN_CHECK_S, (nearest + OVERSHOOT_M) / v) * 1000;
+    // Each check that finds the truck still standing doubles the next wait: an engine left running at a yard
+    // costs a few fixes spaced out geometrically, not one every couple of minutes until the next report.
+    const idle = moving ? 0 : Math.min(going.idleChecks ?? 0, 10);
+    if (nearest < Infinity) at = now + Math.max(MIN_CHECK_S, ((nearest + OVERSHOOT_M) / v) * 2 ** idle) * 1000;
   }
   let dwellAt = Infinity;
   if (dwellS > 0 && utcMs > 0) {

@@ -36,11 +36,11 @@ export function checkAreas(app: App, fix: FixSummary): void {
 }
 
 /** When a fix should come for the areas' sake (monotonic ms; Infinity when the report at `reportAt` serves). */
-export function areaCheckAt(app: App, reportAt: number): AreaCheck {
+export function areaCheckAt(app: App, reportAt: number, idleChecks = 0): AreaCheck {
   const areas = heldAreas(app);
   if (areas.length === 0) return { at: Infinity, noFix: false };
   const fix = app.state.lastFix;
   const inside = app.local("areas-inside", () => ({ v: loadInside(app.ports.settings) })).v;
-  const going = { pos: fix, speedMps: fix ? fix.speedKmh / 3.6 : 0, course: fix?.course, engineOn: app.state.acc };
+  const going = { pos: fix, speedMps: fix ? fix.speedKmh / 3.6 : 0, course: fix?.course, engineOn: app.state.acc, idleChecks };
   return nextAreaCheck(areas, inside, going, app.now(), app.utc(), reportAt, app.config.area_dwell_s);
 }

@@ -23,6 +23,8 @@ export interface PositionMemo {
   report?: number;
   /** That check needs no fix (a dwell falling due while the engine is off): judge the last one. */
   noFix?: boolean;
+  /** Area checks in a row that found the truck standing (each doubles the wait for the next). */
+  idle?: number;
 }
 
 export interface PositionMods {

@@ -229,8 +229,11 @@ export class PositionSession {
     if (!trigger) next = Math.max(next, now + RECHECK_MS);
     next = Math.max(next, now + 1000);
     // Near an area's boundary the next fix comes when the truck would have crossed it, not at the next report.
-    const check = areaCheckAt(app, next - SHARE_MS);
-    m.memo = check.at < next ? { next: Math.max(check.at, now + 1000), check: true, report: next, noFix: check.noFix || undefined } : { next };
+    const idle = checkOnly && !trigger && m.motion.kind !== "moving" ? (m.memo.idle ?? 0) + 1 : 0;
+    const check = areaCheckAt(app, next - SHARE_MS, idle);
+    m.memo = check.at < next
+      ? { next: Math.max(check.at, now + 1000), check: true, report: next, noFix: check.noFix || undefined, idle: idle || undefined }
+      : { next };
     if (m.memo.check) app.emit("area-check", { in_s: Math.round((m.memo.next! - now) / 1000) });
     app.setDue("position", m.memo.next!);
     const plan = planSearch(now, cfg, m.history, m.memo.next!);

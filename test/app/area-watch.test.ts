@@ -112,6 +112,9 @@ describe("when the next fix is worth taking", () => {
 
   it("judges a standing truck with its engine on at a slow pace, and a dwell due with the engine off without a fix", () => {
     expect(at({ pos: north(300), speedMps: 0, engineOn: true }).at).toBe(now + Math.round(((200 + 60) / 8) * 1000));
+    // found standing twice in a row: the wait doubles each time
+    expect(at({ pos: north(300), speedMps: 0, engineOn: true, idleChecks: 2 }).at).toBe(now + Math.round(((200 + 60) / 8) * 4 * 1000));
+    expect(at({ pos: north(1500), speedMps: 20, course: 180, engineOn: true, idleChecks: 5 }).at).toBe(now + 53_000); // moving: no doubling
     const inside: InsideArea[] = [{ type: 1, id: 1, since: T0 / 1000 - 1700 }];
     expect(at({ pos: north(0), speedMps: 0, engineOn: false }, inside, 1800)).toEqual({ at: now + 105_000, noFix: true });
   });
