@@ -5,6 +5,7 @@
 import { AREA_TYPE_NAMES, type Area, type AreaType, type WindowTime } from "../../firmware/config/area";
 import { areaMessageType, decodeDeleteAreas, decodeSetAreas, isDeleteMessage } from "../../firmware/protocol/area-messages";
 import type { Edition } from "../../firmware/protocol/frame";
+import { toHex } from "../../firmware/core/bytes";
 import { ITEM } from "../../firmware/protocol/record-location";
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json | undefined };
@@ -36,10 +37,10 @@ export function areaBodyJson(msgId: number, edition: Edition, body: Uint8Array):
   const shape = AREA_TYPE_NAMES[type];
   if (isDeleteMessage(msgId)) {
     const ids = decodeDeleteAreas(body);
-    return ids ? { shape, delete: ids.length ? ids : "all" } : { error: "malformed area id list" };
+    return ids ? { shape, delete: ids.length ? ids : "all" } : { error: "malformed area id list", hex: toHex(body) };
   }
   const r = decodeSetAreas(msgId, body, edition);
-  if ("error" in r) return { error: r.error };
+  if ("error" in r) return { error: r.error, hex: toHex(body) }; // what the terminal refuses, and why
   const o: Obj = { shape, areas: r.areas.map(areaJson) };
   if (type !== 3) o.action = ACTIONS[r.action];
   return o;
