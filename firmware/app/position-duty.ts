@@ -14,6 +14,7 @@ import type { Duty } from "./duty";
 import { noteBackupLost } from "../gnss/fix-policy";
 import { loadMods, MOD, positionWakeAt, storeMods } from "./position-plan";
 import { PositionSession } from "./position-session";
+import { heldAreas } from "./geofence";
 
 export const positionDuty: Duty = Object.freeze({
   name: "position",
@@ -28,6 +29,8 @@ export const positionDuty: Duty = Object.freeze({
     new PositionSession(app, loadMods(app), done).start();
   },
   boot(app: App): void {
+    // The platform areas of this boot are the ones persisted before it: a change made during it applies next wake.
+    heldAreas(app);
     // A power-on boot with no receiver snapshot means the supply was cut: V_BAT went too, the next start is cold.
     if (app.ports.power.wakeCause() === "power-on" && app.mod(MOD.gnss) === undefined) {
       const m = loadMods(app);

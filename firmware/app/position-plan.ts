@@ -18,6 +18,13 @@ export interface PositionMemo {
   resumeAt?: number;
   /** Bytes came from the receiver during the search in progress: the module is alive. */
   heard?: boolean;
+  /** `next` is a fix for the platform areas' sake, ahead of the regular report due at `report`. */
+  check?: boolean;
+  report?: number;
+  /** That check needs no fix (a dwell falling due while the engine is off): judge the last one. */
+  noFix?: boolean;
+  /** Area checks in a row that found the truck standing (each doubles the wait for the next). */
+  idle?: number;
 }
 
 export interface PositionMods {
@@ -78,6 +85,8 @@ export function planReport(app: App, m: PositionMods): ReportPlan {
   const search = planSearch(now, app.config, history, Math.max(now, reportAt));
   // A receiver kept tracking has its fix one epoch after asking: no early start.
   if (m.gnss?.power === "on") search.startAt = Math.max(search.startAt, reportAt);
+  // A dwell check with the engine off uses the last fix: no early start for a search that will not happen.
+  if (m.memo.noFix && !forced) search.startAt = Math.max(search.startAt, reportAt);
   return { reportAt, forced, search };
 }
 

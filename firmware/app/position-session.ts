@@ -7,7 +7,9 @@
  *   searching (awake, waiting for the driver's fix or failure) | closed (snapshots written, done() called).
  * Inputs: the plan from retained snapshots, receiver events (gnss-fix, gnss-fail, gnss-time, gnss-antenna), bytes.
  * Outputs: `fix` {start, ttf_ms, sats, hdop} and `fix-fail` {reason, ttf_ms} events, wall time, app.state.lastFix,
- *   position records, JT/T alarm bits 4-6 (with alarm records on their edges), the next due time, snapshots.
+ *   position records, JT/T alarm bits 4-6 (with alarm records on their edges), the platform areas judged at every
+ *   fix (geofence.ts), the next due time (earlier near an area's boundary: an `area-check` that records no position
+ *   of its own), snapshots.
  */
 import type { Clock, Serial } from "../../hal/ports";
 import { noteBackupLost, planSearch, recordOutcome } from "../gnss/fix-policy";
@@ -19,6 +21,7 @@ import { nextReportAt, reportTriggered, type ReportTrigger } from "../gnss/repor
 import type { AlarmCode } from "../store/track-record";
 import type { App } from "./app";
 import { SHARE_MS } from "./duty";
+import { areaCheckAt, checkAreas } from "./geofence";
 import {
   checkpoint,
   fixSummary,
@@ -70,6 +73,13 @@ export class PositionSession {
       return;
     }
     const p = planReport(this.app, m);
+    const last = this.app.state.lastFix;
+    if (m.memo.noFix && !p.forced && !this.app.state.acc && last && p.reportAt <= now + SHARE_MS) {
+      // The engine stayed off since the last fix: the truck is where that fix put it; only a dwell fell due.
+      checkAreas(this.app, { ...last, speedKmh: 0 });
+      this.report(undefined, p);
+      return;
+    }
     if (p.search.startAt <= now + SHARE_MS) {
       if (p.search.startAt > now) this.arm(p.search.startAt, () => this.search(p));
       else this.search(p);
@@ -175,6 +185,7 @@ export class PositionSession {
     m.motion = updateMotion(m.motion, { now, acc: app.state.acc, speed: fix.speed, lat, lon }, app.config);
     app.emit("fix", { start, ttf_ms: ttfMs, sats: fix.satsUsed, hdop: fix.hdop });
     this.alarm(BIT.gnssFault, false, "gnss-fault");
+    if (summary) checkAreas(app, summary);
     this.report(fix, planReport(app, m));
   }
 
@@ -194,7 +205,11 @@ export class PositionSession {
     const now = app.now();
     const ext = app.ports.power.externalPower();
     let trigger: ReportTrigger | "forced" | undefined;
+    // A fix taken for the areas ahead of the regular report records nothing of its own (unless distance or a
+    // corner asks for a report): the areas' events are their own records.
+    const checkOnly = !p.forced && m.memo.check === true && (m.memo.report ?? 0) > Math.max(now, p.reportAt) + SHARE_MS;
     if (p.forced) trigger = "forced";
+    else if (checkOnly) trigger = fix ? reportTriggered(now, cfg, m.motion, m.last, ext, fix) : undefined;
     else if (!fix) trigger = "time"; // no position to judge distance by: the schedule's time it is
     else {
       // The search started early so that the fix lands on time: count the distance the truck covers until then.
@@ -213,9 +228,15 @@ export class PositionSession {
     let next = nextReportAt(now, cfg, m.motion, m.last, ext, speed);
     if (!trigger) next = Math.max(next, now + RECHECK_MS);
     next = Math.max(next, now + 1000);
-    app.setDue("position", next);
-    m.memo = { next };
-    const plan = planSearch(now, cfg, m.history, next);
+    // Near an area's boundary the next fix comes when the truck would have crossed it, not at the next report.
+    const idle = checkOnly && !trigger && m.motion.kind !== "moving" ? (m.memo.idle ?? 0) + 1 : 0;
+    const check = areaCheckAt(app, next - SHARE_MS, idle);
+    m.memo = check.at < next
+      ? { next: Math.max(check.at, now + 1000), check: true, report: next, noFix: check.noFix || undefined, idle: idle || undefined }
+      : { next };
+    if (m.memo.check) app.emit("area-check", { in_s: Math.round((m.memo.next! - now) / 1000) });
+    app.setDue("position", m.memo.next!);
+    const plan = planSearch(now, cfg, m.history, m.memo.next!);
     const rx = this.rx ?? this.receiver();
     if (!(ext && rx.state() === "tracking" && plan.startAt - now <= KEEP_TRACKING_MS)) this.restUntil(rx, plan.startAt);
     this.close();

@@ -5,7 +5,7 @@
  * session routine records wait for the retry policy (uplink-retry.ts); alarms go at once.
  *
  * Inputs: the record log, this wake's fresh records, link and session snapshots, downlinks.
- * Outputs: acks into the log, config changes (persisted, applied from the next wake), alarm acknowledgements,
+ * Outputs: acks into the log, config and area changes (persisted, applied from the next wake), alarm acknowledgements,
  *   restart requests, the LinkHealth record the fallback duty reads, `uplink` events.
  */
 import { NbLink } from "../modem/nb-link";
@@ -17,6 +17,7 @@ import { UplinkSession, type SessionEvent, type SessionSnapshot } from "../proto
 import { ascii } from "../core/bytes";
 import type { App } from "./app";
 import { saveConfig } from "../config/config";
+import { loadAreas, saveAreas } from "./area-store";
 import type { Duty, LinkHealth } from "./duty";
 import { mayTry, noteFailure, noteSuccess, registerWaitMs, RETRY_FIRST_MS, retryState, retryWake } from "./uplink-retry";
 
@@ -101,6 +102,7 @@ export const uplinkDuty: Duty = Object.freeze({
         },
         emit: (ev) => onSession(ev),
         current: () => app.current("position"),
+        areas: () => loadAreas(ports.settings),
       },
       app.mod<SessionSnapshot>("session"),
     );
@@ -162,6 +164,10 @@ export const uplinkDuty: Duty = Object.freeze({
         case "config-change":
           saveConfig(ports.settings, ev.changes);
           app.emit("config-change", { via: "jt808", keys: Object.keys(ev.changes).join(",") });
+          break;
+        case "areas-change":
+          saveAreas(ports.settings, ev.areas);
+          app.emit("areas-change", { count: ev.areas.length });
           break;
         case "reset-request":
           app.restartRequested = true;

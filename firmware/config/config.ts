@@ -109,6 +109,8 @@ export const CONFIG_SPEC = Object.freeze({
   rdss_after_s: num(600, 60, 86400, "use short messages after NB-IoT has failed this long"),
   rdss_stale_s: num(14400, 600, 604800, "send a position by short message when the last delivered is older"),
   rdss_daily_j: num(200, 0, 5000, "daily energy cap for short messages, J"),
+  // Platform areas (JT/T 808 0x8600-0x8605)
+  area_dwell_s: num(0, 0, 604800, "inside one area longer than this raises area-dwell; 0 = off"),
 });
 
 export type ConfigKey = keyof typeof CONFIG_SPEC;

@@ -61,6 +61,8 @@ export const PARAMS: readonly ParamSpec[] = Object.freeze([
   p(0xf041, "rdss_after_s", "u32"),
   p(0xf042, "rdss_stale_s", "u32"),
   p(0xf043, "rdss_daily_j", "u16"),
+  // platform areas
+  p(0xf050, "area_dwell_s", "u32"),
 ]);
 
 /**

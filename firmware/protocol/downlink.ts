@@ -4,6 +4,9 @@
  * applied here: configuration changes go back to the app, which persists them for the next wake.
  */
 import { Writer } from "../core/bytes";
+import type { Area } from "../config/area";
+import { applyAreaMessage } from "./area-downlink";
+import { areaMessageType } from "./area-messages";
 import { encodeLocation } from "./location";
 import { CONTROL_RESET, MSG, decodeAlarmAck, decodeControl, encodeGeneralResponse } from "./messages";
 import type { AckResult } from "./messages";
@@ -20,7 +23,8 @@ export interface Reply {
 export type DownlinkAction =
   | { type: "config-change"; changes: Partial<Config> }
   | { type: "reset-request" }
-  | { type: "ack-alarms"; serial: number; mask: number };
+  | { type: "ack-alarms"; serial: number; mask: number }
+  | { type: "areas-change"; areas: Area[] };
 
 export interface DownlinkOutcome {
   replies: Reply[];
@@ -33,13 +37,24 @@ export interface DownlinkContext {
   config: Config;
   /** The newest record (for 0x8201); undefined when the app has none. */
   current(): TrackRecord | undefined;
+  /** The areas held now (persisted ones, including changes earlier in this session); absent = no area support. */
+  areas?(): readonly Area[];
 }
 
 function ack(serial: number, msgId: number, result: AckResult): Reply {
   return { msgId: MSG.terminalAck, body: encodeGeneralResponse({ replySerial: serial, replyId: msgId, result }) };
 }
 
+/** 0x8600-0x8605: the whole message applies or nothing does (area-downlink.ts). */
+function handleArea(msgId: number, serial: number, body: Uint8Array, ctx: DownlinkContext): DownlinkOutcome {
+  if (!ctx.areas) return { replies: [ack(serial, msgId, 3)], actions: [], refused: "areas not supported here" };
+  const r = applyAreaMessage(msgId, body, ctx.config.proto === 2013 ? 2013 : 2019, ctx.areas());
+  if (!r.ok) return { replies: [ack(serial, msgId, 2)], actions: [], refused: r.error };
+  return { replies: [ack(serial, msgId, 0)], actions: [{ type: "areas-change", areas: r.areas }] };
+}
+
 export function handleDownlink(msgId: number, serial: number, body: Uint8Array, ctx: DownlinkContext): DownlinkOutcome {
+  if (areaMessageType(msgId) !== undefined) return handleArea(msgId, serial, body, ctx);
   switch (msgId) {
     case MSG.setParams: {
       const r = decodeSetParams(body);

@@ -21,9 +21,41 @@ export const ALARM_BITS: Readonly<Partial<Record<AlarmCode, number>>> = Object.f
   "antenna-short": 6,
   "battery-low": 7,
   "power-lost": 8,
+  "area-speed": 1, // overspeed (with item 0x11 naming the area)
+  "area-enter": 20, // in/out of area (with item 0x12)
+  "area-exit": 20,
+  "area-dwell": 20,
 });
 
-export const ITEM = Object.freeze({ mileage: 0x01, carriageTemp: 0x06, rssi: 0x30, satellites: 0x31 });
+export const ITEM = Object.freeze({
+  mileage: 0x01,
+  carriageTemp: 0x06,
+  overspeed: 0x11,
+  areaInOut: 0x12,
+  rssi: 0x30,
+  satellites: 0x31,
+});
+
+/**
+ * Items naming the area of an area record: 0x12 = u8 location type (1 circle, 2 rectangle, 3 polygon), u32 area
+ * id, u8 direction (0 in, 1 out; a dwell alarm is "in"); 0x11 = u8 location type, u32 area id (the overspeed item;
+ * layouts as in SmallChi/JT808 JT808_0x0200_0x12 / 0x11).
+ */
+function areaItem(rec: TrackRecord): LocationItem | undefined {
+  const d = rec.detail;
+  if (!d?.area) return undefined;
+  const w = new Writer().u8(d.area.type).u32(d.area.id >>> 0);
+  if (d.code === "area-speed") return { id: ITEM.overspeed, value: w.done() };
+  if (d.code === "area-enter" || d.code === "area-dwell") return { id: ITEM.areaInOut, value: w.u8(0).done() };
+  if (d.code === "area-exit") return { id: ITEM.areaInOut, value: w.u8(1).done() };
+  return undefined;
+}
+
+function areaFromItems(b: LocationBody): { type: number; id: number } | undefined {
+  const v = findItem(b, ITEM.areaInOut) ?? findItem(b, ITEM.overspeed);
+  if (!v || v.length < 5 || v[0] === 0) return undefined;
+  return { type: v[0], id: ((v[1] << 24) | (v[2] << 16) | (v[3] << 8) | v[4]) >>> 0 };
+}
 
 /** 0.1 °C to the 0x06 item's whole degrees, sign-magnitude. */
 export function carriageTempWire(tenths: number): number {
@@ -74,6 +106,8 @@ export function recordToLocation(rec: TrackRecord): LocationBody {
   if (t0 !== null && t0 !== undefined) {
     items.push({ id: ITEM.carriageTemp, value: new Writer().u16(carriageTempWire(t0)).done() });
   }
+  const area = areaItem(rec);
+  if (area) items.push(area);
   if (rec.rssi !== undefined) items.push({ id: ITEM.rssi, value: Uint8Array.of(csq(rec.rssi)) });
   if (f) items.push({ id: ITEM.satellites, value: Uint8Array.of(Math.min(255, f.sats)) });
   items.push({
@@ -140,7 +174,11 @@ export function locationToRecord(b: LocationBody): TrackRecord | undefined {
       utc: when - (v.fixAgeS ?? 0) * 1000,
     };
   }
-  if (v.detail) rec.detail = v.detail;
+  if (v.detail) {
+    rec.detail = v.detail;
+    const area = v.detail.code.startsWith("area-") ? areaFromItems(b) : undefined;
+    if (area) rec.detail.area = area;
+  }
   const mileage = findItem(b, ITEM.mileage);
   if (mileage && mileage.length === 4) {
     rec.odometerM = ((mileage[0] << 24) | (mileage[1] << 16) | (mileage[2] << 8) | mileage[3]) >>> 0;

@@ -2,6 +2,7 @@
 import type { Clock } from "../../hal/ports";
 import type { Config } from "../config/config";
 import type { TrackRecord } from "../store/track-record";
+import type { Area } from "../config/area";
 import type { DownlinkAction } from "./downlink";
 import type { Registration } from "./messages";
 import type { DatagramLink } from "./outbox";
@@ -45,6 +46,8 @@ export interface SessionDeps {
   identity: Identity;
   emit(ev: SessionEvent): void;
   current(): TrackRecord | undefined;
+  /** The platform areas held now (for 0x8600-0x8605); without it those messages are unsupported. */
+  areas?(): readonly Area[];
   /** Messages awaiting an ack at once while sending records (default 4). */
   window?: number;
 }

@@ -9,7 +9,7 @@
  * Inputs:  start(live, opts), push(rec), close(); from the app: onSent(id), onFailed(id), onRx(bytes), onDown();
  *          one Clock deadline (earliest of: ack waits, heartbeat, linger).
  * Outputs: DatagramLink.send/finish; Backlog.ack(seqs) after each record's own 0x8001; events: session-done,
- *          config-change, reset-request, ack-alarms, registered.
+ *          config-change, areas-change, reset-request, ack-alarms, registered.
  *
  * Acks match by serial, frame by frame. One datagram expecting replies is in flight at a time: the network releases
  * the radio after the first downlink that follows a datagram flagged for release, so no earlier reply may still be

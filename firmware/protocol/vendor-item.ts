@@ -11,7 +11,8 @@
  *   u8   probe count N, then N x s16 temperatures in 0.1 °C, two's complement, 0x8000 = no reading
  *   alarm detail (when flag bit4), 14 bytes:
  *     u8 code (1 temp-high, 2 temp-low, 3 probe-fault, 4 door-open-long, 5 door-open-moving, 6 battery-low,
- *        7 power-lost, 8 gnss-fault, 9 antenna-open, 10 antenna-short)
+ *        7 power-lost, 8 gnss-fault, 9 antenna-open, 10 antenna-short, 11 area-enter, 12 area-exit,
+ *        13 area-dwell, 14 area-speed; the area itself is in standard item 0x12 / 0x11)
  *     u8 flags: bit0 raised (0 = cleared)
  *     u8 probe index (0xFF none), u8 band index (0xFF none)
  *     s16 extreme in 0.1 °C (0x8000 none)

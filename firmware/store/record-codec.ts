@@ -9,6 +9,7 @@
  *   u8 probe count + s16 per probe (0.1 °C, -32768 = null),
  *   [fix]      s32 lat 1e-7°, s32 lon 1e-7°, s16 alt m, u16 speed 0.1 km/h, u16 course 0.1°, u8 sats, u48 fix utc
  *   [detail]   u8 code, u8 detail flags, [u8 probe] [u8 band] [s16 extreme 0.1 °C] [u48 start utc] [u32 duration s]
+ *              [u8 area type, u32 area id]
  *   [odometer] u32 m
  *   [rssi]     s16
  * Quantisation: coordinates to 1e-7° (~1 cm), altitude to 1 m, speed to 0.1 km/h, course to 0.1°; every other
@@ -34,8 +35,8 @@ const F = Object.freeze({
 });
 const FLAGS_KNOWN = (1 << 9) - 1;
 
-const D = Object.freeze({ raised: 1, probe: 2, band: 4, extreme: 8, start: 16, duration: 32 });
-const DETAIL_KNOWN = 63;
+const D = Object.freeze({ raised: 1, probe: 2, band: 4, extreme: 8, start: 16, duration: 32, area: 64 });
+const DETAIL_KNOWN = 127;
 
 const TEMP_NULL = -32768;
 const U48 = 2 ** 48;
@@ -43,7 +44,7 @@ const U48 = 2 ** 48;
 /** Byte offset of the kind inside an encoded body (the log reads it without decoding the rest). */
 export const KIND_OFFSET = 1;
 /** The largest body the encoder produces (255 probes, every optional part). */
-export const MAX_BODY = 22 + 1 + 255 * 2 + 21 + 16 + 4 + 2;
+export const MAX_BODY = 22 + 1 + 255 * 2 + 21 + 21 + 4 + 2;
 
 function clampInt(v: number, lo: number, hi: number): number {
   if (!Number.isFinite(v)) return v > 0 ? hi : lo;
@@ -127,12 +128,14 @@ function encodeDetail(w: Writer, d: AlarmDetail): void {
   if (d.extreme !== undefined) df |= D.extreme;
   if (d.startUtc !== undefined) df |= D.start;
   if (d.durationS !== undefined) df |= D.duration;
+  if (d.area !== undefined) df |= D.area;
   w.u8(ALARM_CODES.indexOf(d.code)).u8(df);
   if (d.probe !== undefined) w.u8(clampInt(d.probe, 0, 255));
   if (d.band !== undefined) w.u8(clampInt(d.band, 0, 255));
   if (d.extreme !== undefined) s16(w, d.extreme);
   if (d.startUtc !== undefined) u48(w, d.startUtc);
   if (d.durationS !== undefined) w.u32(clampInt(d.durationS, 0, 0xffffffff) >>> 0);
+  if (d.area !== undefined) w.u8(clampInt(d.area.type, 0, 255)).u32(clampInt(d.area.id, 0, 0xffffffff) >>> 0);
 }
 
 /** Decodes a body written by encodeRecord; undefined on anything that does not parse exactly. */
@@ -198,5 +201,6 @@ function decodeDetail(r: Reader): AlarmDetail | undefined {
   if (df & D.extreme) d.extreme = readS16(r);
   if (df & D.start) d.startUtc = readU48(r);
   if (df & D.duration) d.durationS = r.u32();
+  if (df & D.area) d.area = { type: r.u8(), id: r.u32() };
   return d;
 }

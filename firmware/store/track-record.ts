@@ -17,7 +17,11 @@ export type AlarmCode =
   | "power-lost"
   | "gnss-fault"
   | "antenna-open"
-  | "antenna-short";
+  | "antenna-short"
+  | "area-enter"
+  | "area-exit"
+  | "area-dwell"
+  | "area-speed";
 
 /** Every kind, in wire order: the index is the code in flash, in the JT/T vendor item and in short messages. */
 export const RECORD_KINDS: readonly RecordKind[] = Object.freeze([
@@ -41,6 +45,10 @@ export const ALARM_CODES: readonly AlarmCode[] = Object.freeze([
   "gnss-fault",
   "antenna-open",
   "antenna-short",
+  "area-enter",
+  "area-exit",
+  "area-dwell",
+  "area-speed",
 ] as AlarmCode[]);
 
 export interface AlarmDetail {
@@ -51,6 +59,8 @@ export interface AlarmDetail {
   extreme?: number; // 0.1 °C, the worst value seen
   startUtc?: number; // ms
   durationS?: number;
+  /** The platform area (JT/T 808 type 1 circle, 2 rectangle, 3 polygon, and its id) of an area-* code. */
+  area?: { type: number; id: number };
 }
 
 export interface FixSummary {

@@ -2,7 +2,7 @@
  * `tracker` command line (Node): the only part of the simulator that touches files and the process.
  *   tracker run <trace.json> [--json] [--out DIR]
  *   tracker nmea <file>
- *   tracker jt808 decode [hex ...]      (or one frame per line on stdin)
+ *   tracker jt808 decode [hex ... | file]   (or one frame per line on stdin; lines of uplink.hex / downlink.hex too)
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,11 +11,13 @@ import { nmeaReport } from "../report/nmea-report";
 import { simulate } from "../simulation";
 import { formatSummary } from "../report/summary-text";
 import { loadTrace, TraceError } from "../world/trace-loader";
+import { parseWireLine, wireLines } from "../report/wire-log";
 
 const USAGE = `usage:
   tracker run <trace.json> [--json] [--out DIR]   replay a trip in the simulator and print its report
   tracker nmea <file>                             decode a raw GNSS log, one JSON line per epoch
-  tracker jt808 decode [hex ...]                  decode JT/T 808 frames (arguments, or one per line on stdin)`;
+  tracker jt808 decode [hex ... | file]           decode JT/T 808 frames (arguments, a file such as uplink.hex,
+                                                  or one per line on stdin)`;
 
 function fail(msg: string, code: number): never {
   process.stderr.write(msg + "\n");
@@ -57,6 +59,10 @@ function run(args: string[]): void {
     writeFileSync(join(out, "summary.json"), JSON.stringify(result.summary, null, 2) + "\n");
     writeFileSync(join(out, "transcript.txt"), result.transcript.join("\n") + "\n");
     writeFileSync(join(out, "server.jsonl"), result.serverLog.join("\n") + (result.serverLog.length ? "\n" : ""));
+    for (const dir of ["up", "down"] as const) {
+      const lines = wireLines(result.server, dir);
+      writeFileSync(join(out, `${dir}link.hex`), lines.join("\n") + (lines.length ? "\n" : ""));
+    }
   }
   process.stdout.write(json ? JSON.stringify(result.summary) + "\n" : formatSummary(result.summary));
 }
@@ -68,8 +74,16 @@ function nmea(args: string[]): void {
 
 function jt808(args: string[]): void {
   if (args[0] !== "decode") fail(USAGE, 2);
-  const frames = args.length > 1 ? args.slice(1) : readFileSync(0, "utf8").split(/\r?\n/);
-  for (const f of frames) if (f.trim()) process.stdout.write(decodeReport(f.trim()) + "\n");
+  const rest = args.slice(1);
+  // one argument that is not hex is a file of frames (uplink.hex / downlink.hex as `tracker run --out` writes)
+  const fromFile = rest.length === 1 && !/^[0-9a-fA-F\s:]+$/.test(rest[0]);
+  const lines = fromFile ? read(rest[0]).toString("utf8").split(/\r?\n/) : rest.length ? rest : readFileSync(0, "utf8").split(/\r?\n/);
+  for (const line of lines) {
+    const w = parseWireLine(line);
+    if (!w) continue;
+    const report = decodeReport(w.hex);
+    process.stdout.write((w.t === undefined ? report : `{"t":${w.t},${report.slice(1)}`) + "\n");
+  }
 }
 
 const [cmd, ...rest] = process.argv.slice(2);

@@ -4,52 +4,8 @@
  * Run: npx tsx sim/cli/make-traces.ts
  */
 import { writeFileSync } from "node:fs";
-import { distanceM } from "../world/world";
-
-type Pt = [lat: number, lon: number, alt: number];
-interface Leg {
-  via: Pt[];
-  kmh: number;
-}
-
-class Itinerary {
-  route: { t: number; lat: number; lon: number; alt: number }[] = [];
-  ignition: { t: number; on: boolean }[] = [];
-  door: { t: number; state: "open" | "closed" }[] = [];
-  t = 0;
-  constructor(public at: Pt) {
-    this.route.push({ t: 0, lat: at[0], lon: at[1], alt: at[2] });
-  }
-  wait(s: number): this {
-    this.t += s;
-    this.point();
-    return this;
-  }
-  ign(on: boolean): this {
-    this.ignition.push({ t: this.t, on });
-    return this;
-  }
-  /** Opens the door `after` s from now for `open` s (does not advance time). */
-  doorOpen(after: number, open: number): this {
-    this.door.push({ t: this.t + after, state: "open" }, { t: this.t + after + open, state: "closed" });
-    return this;
-  }
-  drive(leg: Leg): this {
-    for (const p of leg.via) {
-      const d = distanceM(this.at[0], this.at[1], p[0], p[1]);
-      this.t += Math.round(d / (leg.kmh / 3.6));
-      this.at = p;
-      this.point();
-    }
-    return this;
-  }
-  private point(): void {
-    this.route.push({ t: this.t, lat: round(this.at[0]), lon: round(this.at[1]), alt: this.at[2] });
-  }
-}
-
-const round = (x: number) => Math.round(x * 1e6) / 1e6;
-const h = (x: number) => Math.round(x * 3600);
+import { h, Itinerary, type Pt } from "./itinerary";
+import { twoCustomersTrip } from "./two-customers-trip";
 
 // Beijing Daxing cold-chain park → Jingjin expressway (G2) → Tianjin city → Binhai (Haihe tunnel) → back.
 const DEPOT: Pt = [39.7268, 116.3412, 40];
@@ -325,6 +281,7 @@ for (const [file, trace] of [
   ["tianjin-port-parked-72h.json", parkedTrailer()],
   ["beijing-shanghai-week.json", weekTrip()],
   ["fault-storm.json", faultStorm()],
+  ["two-customers-areas.json", twoCustomersTrip()],
 ] as const) {
   writeFileSync(new URL(file, dir), JSON.stringify(trace, null, 1) + "\n");
 }

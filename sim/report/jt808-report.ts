@@ -21,6 +21,7 @@ import { paramIdText } from "../../firmware/config/param-ids";
 import type { ParamItem } from "../../firmware/protocol/params";
 import { ITEM, carriageTempFromWire } from "../../firmware/protocol/record-location";
 import { VENDOR_ITEM_ID, decodeVendor } from "../../firmware/protocol/vendor-item";
+import { areaBodyJson, areaItemJson } from "./area-json";
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json | undefined };
 type Obj = { [k: string]: Json | undefined };
@@ -46,6 +47,8 @@ function itemJson(id: number, v: Uint8Array): Json {
   if (id === ITEM.carriageTemp && v.length === 2) return { carriage_temp_c: carriageTempFromWire(u(v)) };
   if (id === ITEM.rssi && v.length === 1) return { rssi: v[0] };
   if (id === ITEM.satellites && v.length === 1) return { satellites: v[0] };
+  const area = areaItemJson(id, v);
+  if (area) return area;
   if (id === VENDOR_ITEM_ID) {
     const d = decodeVendor(v);
     if (d) {
@@ -159,7 +162,7 @@ export function bodyJson(msgId: number, edition: Edition, body: Uint8Array): Obj
       return a ? { serial: a.serial, mask: a.mask } : bad();
     }
     default:
-      return { hex: toHex(body) };
+      return areaBodyJson(msgId, edition, body) ?? { hex: toHex(body) };
   }
 }
 

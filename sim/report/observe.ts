@@ -6,6 +6,7 @@ import { defaults, validate, type Config } from "../../firmware/config/config";
 import { parseBands } from "../../firmware/coldchain/bands";
 import { mkt } from "../../firmware/coldchain/trip-stats";
 import { parseEvent } from "../../firmware/core/events";
+import { areaSummary } from "./area-report";
 import type { DeviceRunner } from "../devices/device-runner";
 import type { FleetServer } from "../world/fleet-server";
 import { energyFloor } from "./floor";
@@ -192,5 +193,6 @@ export function summarize(o: RunOutputs): Summary {
     watchdog_resets: o.runner.watchdogResets,
     firmware_faults: faults,
     probes: probeStats(o, cfg),
+    areas: areaSummary(trace, o.world, o.server),
   };
 }

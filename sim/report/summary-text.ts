@@ -31,6 +31,15 @@ export function formatSummary(s: Summary): string {
     `short messages  ${s.rdss_messages} sent, ${f(s.rdss_mAh, 3)} mAh`,
     `faults          ${s.power_cuts} power cuts, ${s.crashes} crashes, ${s.watchdog_resets} watchdog resets, ${s.firmware_faults} firmware faults`,
   ];
+  const a = s.areas;
+  if (a.commands > 0 || a.events.length > 0) {
+    const worst = a.worst_delay_s === null ? "" : `, worst detection delay ${f(a.worst_delay_s, 0)} s`;
+    lines.push(`areas           ${a.held} held, ${a.commands} commands (${a.refused} refused), ${a.entries} entries, ${a.exits} exits, ${a.dwell_alarms} dwell, ${a.speed_alarms} overspeed${worst}`);
+    for (const e of a.events) {
+      const extra = [e.inside_s === undefined ? "" : `inside ${span(e.inside_s)}`, e.delay_s === undefined ? "" : `delay ${e.delay_s} s`].filter((x) => x).join(", ");
+      lines.push(`  ${span(e.t_s).padEnd(14)} ${e.event.padEnd(18)} ${e.area}${extra ? " (" + extra + ")" : ""}`);
+    }
+  }
   if (s.probes.length) {
     lines.push("probe            min °C  max °C  mean °C  MKT °C  out of band");
     for (const p of s.probes)

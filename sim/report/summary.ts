@@ -1,4 +1,5 @@
 /** The report of one simulated trip: the JSON object `tracker run --json` prints (field names are an interface). */
+import type { AreaSummary } from "./area-report";
 import type { Component } from "./power-meter";
 
 export interface ProbeStats {
@@ -48,4 +49,5 @@ export interface Summary {
   watchdog_resets: number;
   firmware_faults: number;
   probes: ProbeStats[];
+  areas: AreaSummary; // platform areas: commands, entries, exits, dwell and overspeed alarms
 }

@@ -28,6 +28,7 @@ import type { ParamItem } from "../../firmware/protocol/params";
 import { locationToRecord } from "../../firmware/protocol/record-location";
 import { Reassembler } from "../../firmware/protocol/subpackage";
 import type { RecordKind, TrackRecord } from "../../firmware/store/track-record";
+import { FleetAreas } from "./fleet-areas";
 import { bodyJson } from "../report/jt808-report";
 import type { DatagramServer } from "./network";
 import type { Downlink } from "./trace-types";
@@ -80,6 +81,10 @@ export class FleetServer implements DatagramServer {
   readonly arrivals: Arrival[] = [];
   /** 0x0001 results the device gave to our downlinks, by downlink message id. */
   readonly answers: { atMs: number; replyId: number; result: number }[] = [];
+  /** The platform areas the terminal holds, from its answers to the area commands. */
+  readonly areas = new FleetAreas();
+  /** Every frame as it crossed the air, escaped, with its time: uplinks received, downlinks sent. */
+  readonly wire: { atMs: number; dir: "up" | "down"; bytes: Uint8Array }[] = [];
   /** Parameters reported in 0x0104, by id text. */
   readonly reportedParams: ParamItem[] = [];
   private readonly store = new Map<number, StoredRecord>();
@@ -135,6 +140,7 @@ export class FleetServer implements DatagramServer {
     this.counters.junkBytes += junk;
     let uplinks = 0;
     for (const raw of frames) {
+      this.wire.push({ atMs, dir: "up", bytes: raw });
       const r = parseFrame(raw);
       if ("error" in r) {
         this.counters.badFrames++;
@@ -156,6 +162,7 @@ export class FleetServer implements DatagramServer {
       if (msg) this.handle(msg.header, msg.body, atMs, out, !f.header.packet);
     }
     if (uplinks > 0) this.deliverDownlinks(atMs, out);
+    for (const f of out) this.wire.push({ atMs, dir: "down", bytes: f });
     return out;
   }
 
@@ -201,6 +208,7 @@ export class FleetServer implements DatagramServer {
         const a = decodeGeneralResponse(body);
         if (a) {
           this.answers.push({ atMs, replyId: a.replyId, result: a.result });
+          this.areas.answer(a.replySerial, a.replyId, a.result, atMs);
           this.answered(a.replySerial);
         }
         return reply(0);
@@ -289,6 +297,13 @@ export class FleetServer implements DatagramServer {
       case "ack-alarms":
         // serial 0 with every type bit: acknowledge all alarms the device holds
         return this.frameWithSerial(MSG.ackAlarm, encodeAlarmAck({ serial: 0, mask: 0xffffffff }));
+      case "set-areas":
+      case "delete-areas": {
+        const m = this.areas.message(d.area!, this.edition);
+        const f = this.frameWithSerial(m.msgId, m.body);
+        this.areas.noteSent(f.serial, m.msgId, d.area!);
+        return f;
+      }
       case "raw": {
         const b = d.hex ? fromHex(d.hex.replace(/\s/g, "")) : undefined;
         if (!b) return undefined;

@@ -4,6 +4,7 @@
  */
 import { checkValue } from "../../firmware/config/config";
 import { POWER_TABLE } from "../report/power-table";
+import { readAreaDownlink } from "./trace-areas";
 import {
   COVERAGES,
   DOWNLINK_KINDS,
@@ -178,6 +179,11 @@ export function validateTrace(raw: unknown): Trace {
       }
       if (message === "query-params" && o.ids !== undefined)
         d.ids = arr(o.ids, `${p}.ids`).map((x, i) => str(x, `${p}.ids[${i}]`));
+      if (message === "set-areas" || message === "delete-areas") {
+        d.area = readAreaDownlink(o, message, p, (path, problem) => {
+          throw new TraceError(path, problem);
+        }, parseIsoUtc);
+      }
       if (message === "raw") {
         d.hex = str(o.hex, `${p}.hex`);
         if (!/^([0-9a-fA-F]{2})+$/.test(d.hex)) throw new TraceError(`${p}.hex`, "must be whole bytes of hex");

@@ -1,4 +1,5 @@
 /** A trip trace after validation, with every default filled in (see ../shared/TRACE-FORMAT.md). */
+import type { AreaDownlink } from "./trace-areas";
 
 export type SkyState = "open" | "urban" | "blocked";
 export type Coverage = "good" | "poor" | "none";
@@ -6,7 +7,7 @@ export type GnssModel = "atgm336h" | "ublox-m10";
 export type ModemModel = "bc660k" | "bc95" | "sim7020";
 export type RdssModel = "none" | "bds2-2.1" | "bds3-4.0";
 export type FaultKind = "power-cut" | "modem-hang" | "modem-reboot" | "gnss-garbage" | "probe-open";
-export type DownlinkKind = "set-params" | "query-location" | "query-params" | "reset" | "ack-alarms" | "raw";
+export type DownlinkKind = "set-params" | "query-location" | "query-params" | "reset" | "ack-alarms" | "raw" | "set-areas" | "delete-areas";
 
 export const SKY_STATES: readonly SkyState[] = Object.freeze(["open", "urban", "blocked"]);
 export const COVERAGES: readonly Coverage[] = Object.freeze(["good", "poor", "none"]);
@@ -27,6 +28,8 @@ export const DOWNLINK_KINDS: readonly DownlinkKind[] = Object.freeze([
   "reset",
   "ack-alarms",
   "raw",
+  "set-areas",
+  "delete-areas",
 ]);
 
 export interface Step<V> {
@@ -54,6 +57,7 @@ export interface Downlink {
   params?: Record<string, number | string>; // set-params: JT/T parameter id ("0x0029") -> value
   ids?: string[]; // query-params: parameter ids
   hex?: string; // raw: a whole JT/T 808 frame
+  area?: AreaDownlink; // set-areas / delete-areas (trace-areas.ts)
 }
 
 export interface Trace {

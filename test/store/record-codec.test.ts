@@ -91,10 +91,11 @@ describe("record codec", () => {
   it("keeps the largest body within MAX_BODY", () => {
     const rec = makeRecord(5, "alarm");
     rec.temps = new Array(300).fill(-1);
-    rec.detail = { code: "probe-fault", raised: true, probe: 1, band: 2, extreme: 3, startUtc: 4, durationS: 5 };
+    rec.detail = { code: "area-exit", raised: true, probe: 1, band: 2, extreme: 3, startUtc: 4, durationS: 5, area: { type: 3, id: 0xffffffff } };
     rec.odometerM = 1;
     rec.rssi = -1;
     expect(encodeRecord(rec).length).toBe(MAX_BODY);
+    expect(decodeRecord(encodeRecord(rec), 5)?.detail).toEqual(rec.detail);
   });
 
   it("rejects truncation, trailing bytes, unknown versions, kinds, flags and codes without throwing", () => {

@@ -44,6 +44,14 @@ describe("the simulator on the XS engine", () => {
     );
   });
 
+  it("replays the platform-areas trip (area messages, geometry, NVS store) identically to Node", async () => {
+    const text = readFileSync(new URL("../../sim/traces/two-customers-areas.json", import.meta.url), "utf8");
+    const node = runText(text);
+    const r = await xs.command(Buffer.from(text, "utf8"));
+    expect((JSON.parse(node) as { summary: { areas: { entries: number } } }).summary.areas.entries).toBeGreaterThan(0);
+    expect(r.reply.toString("utf8") === node).toBe(true);
+  });
+
   it("reports a bad trace the same way on both engines", async () => {
     const bad = JSON.stringify({ start: "2026-07-01T06:00:00+08:00", duration: 60, device: { id: "1" }, route: [] });
     const r = await xs.command(Buffer.from(bad));
