@@ -30,6 +30,8 @@ export abstract class LinkBase {
   protected answeredAt = -Infinity;
   private timer = -1;
   protected readonly facts: LinkInfo = { registered: false };
+  /** The slowest recent wait for registration (ms), each new attach decaying the old by a quarter. */
+  protected attachMs: number | undefined;
   readonly counters: LinkCounters = { sent: 0, failed: 0, received: 0, resets: 0, reboots: 0, rejected: 0 };
 
   constructor(protected readonly o: NbLinkOptions) {
@@ -40,7 +42,7 @@ export abstract class LinkBase {
   protected abstract onUrc(line: string): void;
 
   info(): LinkInfo {
-    return { ...this.facts, registered: this.registered };
+    return { ...this.facts, registered: this.registered, attachMs: this.attachMs };
   }
 
   protected restore(s: LinkSnapshot | undefined): void {
@@ -51,6 +53,11 @@ export abstract class LinkBase {
     this.seq = s.seq;
     this.facts.imei = s.imei;
     this.facts.iccid = s.iccid;
+    this.attachMs = typeof s.attachMs === "number" && s.attachMs >= 0 ? s.attachMs : undefined;
+  }
+
+  protected learnAttach(ms: number): void {
+    this.attachMs = Math.round(Math.max(ms, ((this.attachMs ?? 0) * 3) / 4));
   }
 
   protected persist(psm: boolean, down: boolean): LinkSnapshot {
@@ -64,6 +71,7 @@ export abstract class LinkBase {
       seq: this.seq,
       imei: this.facts.imei,
       iccid: this.facts.iccid,
+      attachMs: this.attachMs,
     };
   }
 

@@ -41,6 +41,8 @@ export class NbLink extends LinkBase {
   private cycles = 0;
   private kickTimer = -1;
   private regUntil = 0;
+  /** When this registration wait began (-1: none under way); its length teaches the link how long an attach takes. */
+  private regFrom = -1;
   private expectBoot = false;
   private upSent = false;
   /** The last datagram let the network release the radio. */
@@ -134,8 +136,11 @@ export class NbLink extends LinkBase {
   }
 
   private awaitRegistration(fresh: boolean): void {
-    if (this.registered) return this.open();
-    if (fresh || this.st !== "registering") this.regUntil = this.now() + this.t.registerMs;
+    if (this.registered) return this.attached();
+    if (fresh || this.st !== "registering") {
+      this.regUntil = this.now() + this.t.registerMs;
+      if (this.regFrom < 0) this.regFrom = this.now();
+    }
     this.st = "registering";
     const now = this.now();
     if (now >= this.regUntil) return this.down("no-coverage");
@@ -145,6 +150,13 @@ export class NbLink extends LinkBase {
         if (this.st === "registering") this.awaitRegistration(false);
       });
     });
+  }
+
+  /** Registered after a wait: remember how long it took (slowest recent, decaying), then open. */
+  private attached(): void {
+    if (this.regFrom >= 0) this.learnAttach(this.now() - this.regFrom);
+    this.regFrom = -1;
+    this.open();
   }
 
   /** Registered: the signal figures mean something now, and the report wants them. */
@@ -301,7 +313,7 @@ export class NbLink extends LinkBase {
       this.registered = isRegistered(c.stat);
       if (this.registered && this.st === "registering") {
         this.cancel();
-        this.open();
+        this.attached();
       }
       return;
     }
@@ -383,6 +395,7 @@ export class NbLink extends LinkBase {
     const why: LinkFailReason = reason === "no-coverage" ? "not-registered" : "timeout";
     for (const d of this.queue.splice(0)) this.fail(d, why);
     if (reason === "timeout") this.failures = Math.max(this.failures, FAILURES_TO_CYCLE);
+    this.regFrom = -1;
     // A modem left searching draws attach current for hours: switch it off; the next wake attaches afresh.
     this.o.serial.setPower(false);
     this.forget();
