@@ -25,7 +25,11 @@ import { hasSeq } from "../rdss/seq-ranges";
 import type { MotionState } from "../gnss/motion";
 import { mayTry, noteFailure, noteSuccess, registerWaitMs, RETRY_FIRST_MS, retryState, retryWake } from "./uplink-retry";
 
-const LINGER_MS = 2000; // late downlinks (platform commands) arrive right after our acks
+/**
+ * Late downlinks (platform commands) arrive right after our acks; once the radio is released they can reach the
+ * device only while the network may page it, in the PSM active time: the session lingers no longer than that.
+ */
+const LINGER_MS = 2000;
 const SOFTWARE = "reefer-tracker 0.1.0";
 
 function registration(deviceId: string): Registration {
@@ -214,6 +218,6 @@ export const uplinkDuty: Duty = Object.freeze({
       }
     };
 
-    session.start(app.fresh, { lingerMs: LINGER_MS });
+    session.start(app.fresh, { lingerMs: Math.min(LINGER_MS, psm.activeS * 1000) });
   },
 });

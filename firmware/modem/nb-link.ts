@@ -162,6 +162,14 @@ export class NbLink extends LinkBase {
   /** Registered: the signal figures mean something now, and the report wants them. */
   private open(): void {
     this.st = "opening";
+    // Registered after a quiet wait: with a short active time the modem may already be in PSM, and the bytes
+    // that wake it are lost.
+    if (this.now() - this.answeredAt >= DOZE_MS) {
+      return this.command(this.model!.sync, (r) => {
+        if (!r.ok) return this.stageFailed("sync");
+        this.script([this.model!.signal], () => this.openSocket());
+      });
+    }
     this.script([this.model!.signal], () => this.openSocket());
   }
 
