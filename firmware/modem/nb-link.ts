@@ -31,6 +31,11 @@ const FAILURES_TO_CYCLE = 2;
 const BOOT_SETTLE_MS = 1000;
 /** Quiet this long, a modem may be in PSM however its timers were set (the parts doze ~1 s after the last AT). */
 const DOZE_MS = 1000;
+/**
+ * The first bytes to a dozing modem only wake it (BC660K: a falling edge on MAIN_RXD) and are lost: ask again
+ * soon rather than after a full command timeout; a modem slower to wake still gets the model's own sync after.
+ */
+const WAKE_PROBE: AtCommand = Object.freeze({ text: "AT", timeoutMs: 150, attempts: 2 });
 
 export class NbLink extends LinkBase {
   private st: LinkState = "booting";
@@ -104,6 +109,8 @@ export class NbLink extends LinkBase {
 
   private sync(): void {
     this.st = "syncing";
+    // A modem left in PSM wakes on the first bytes; one just powered on prints its boot lines first.
+    if (!this.expectBoot) return this.wake(() => this.identifyModel());
     const sync: AtCommand = this.model?.sync ?? MODELS.bc95.sync;
     this.command(sync, (r) => (r.ok ? this.identifyModel() : this.stageFailed("sync")));
   }
@@ -164,13 +171,16 @@ export class NbLink extends LinkBase {
     this.st = "opening";
     // Registered after a quiet wait: with a short active time the modem may already be in PSM, and the bytes
     // that wake it are lost.
-    if (this.now() - this.answeredAt >= DOZE_MS) {
-      return this.command(this.model!.sync, (r) => {
-        if (!r.ok) return this.stageFailed("sync");
-        this.script([this.model!.signal], () => this.openSocket());
-      });
-    }
+    if (this.now() - this.answeredAt >= DOZE_MS) return this.wake(() => this.script([this.model!.signal], () => this.openSocket()));
     this.script([this.model!.signal], () => this.openSocket());
+  }
+
+  /** AT until a possibly dozing modem answers: a quick probe first, then the model's sync. */
+  private wake(then: () => void): void {
+    this.command(WAKE_PROBE, (p) => {
+      if (p.ok) return then();
+      this.command(this.model?.sync ?? MODELS.bc95.sync, (r) => (r.ok ? then() : this.stageFailed("sync")));
+    });
   }
 
   private openSocket(): void {
@@ -278,8 +288,7 @@ export class NbLink extends LinkBase {
   /** AT until it answers (the first may only wake it), then on with the queue. */
   private rouse(): void {
     this.st = "sending";
-    this.command(this.model!.sync, (r) => {
-      if (!r.ok) return this.stageFailed("sync");
+    this.wake(() => {
       this.released = false;
       this.st = "ready";
       this.pump();
