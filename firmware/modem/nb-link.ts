@@ -12,7 +12,7 @@
  *   ends as exactly one link-sent or link-failed.
  */
 import type { AtCommand } from "./at-engine";
-import { LinkBase, type Datagram } from "./link-base";
+import { DOZE_MS, LinkBase, type Datagram } from "./link-base";
 import { DEFAULT_TIMINGS, type LinkFailReason, type LinkSnapshot, type LinkTimings, type NbLinkOptions } from "./link-types";
 import { parseCereg, registered as isRegistered } from "./models/at-parse";
 import { detectModel, IDENTIFY_MODEL, MODELS } from "./models/model-table";
@@ -29,13 +29,7 @@ const MAX_CYCLES = 2;
 const FAILURES_TO_CYCLE = 2;
 /** A booting modem prints lines (and on BC95 a stray OK) for a moment: no command goes out meanwhile. */
 const BOOT_SETTLE_MS = 1000;
-/** Quiet this long, a modem may be in PSM however its timers were set (the parts doze ~1 s after the last AT). */
-const DOZE_MS = 1000;
-/**
- * The first bytes to a dozing modem only wake it (BC660K: a falling edge on MAIN_RXD) and are lost: ask again
- * soon rather than after a full command timeout; a modem slower to wake still gets the model's own sync after.
- */
-const WAKE_PROBE: AtCommand = Object.freeze({ text: "AT", timeoutMs: 150, attempts: 2 });
+
 
 export class NbLink extends LinkBase {
   private st: LinkState = "booting";
@@ -110,7 +104,7 @@ export class NbLink extends LinkBase {
   private sync(): void {
     this.st = "syncing";
     // A modem left in PSM wakes on the first bytes; one just powered on prints its boot lines first.
-    if (!this.expectBoot) return this.wake(() => this.identifyModel());
+    if (!this.expectBoot) return this.wake(() => this.identifyModel(), () => this.stageFailed("sync"));
     const sync: AtCommand = this.model?.sync ?? MODELS.bc95.sync;
     this.command(sync, (r) => (r.ok ? this.identifyModel() : this.stageFailed("sync")));
   }
@@ -171,17 +165,11 @@ export class NbLink extends LinkBase {
     this.st = "opening";
     // Registered after a quiet wait: with a short active time the modem may already be in PSM, and the bytes
     // that wake it are lost.
-    if (this.now() - this.answeredAt >= DOZE_MS) return this.wake(() => this.script([this.model!.signal], () => this.openSocket()));
-    this.script([this.model!.signal], () => this.openSocket());
+    const next = () => this.script([this.model!.signal], () => this.openSocket());
+    if (this.now() - this.answeredAt >= DOZE_MS) return this.wake(next, () => this.stageFailed("sync"));
+    next();
   }
 
-  /** AT until a possibly dozing modem answers: a quick probe first, then the model's sync. */
-  private wake(then: () => void): void {
-    this.command(WAKE_PROBE, (p) => {
-      if (p.ok) return then();
-      this.command(this.model?.sync ?? MODELS.bc95.sync, (r) => (r.ok ? then() : this.stageFailed("sync")));
-    });
-  }
 
   private openSocket(): void {
     if (this.socket !== undefined) return this.up();
@@ -288,11 +276,14 @@ export class NbLink extends LinkBase {
   /** AT until it answers (the first may only wake it), then on with the queue. */
   private rouse(): void {
     this.st = "sending";
-    this.wake(() => {
-      this.released = false;
-      this.st = "ready";
-      this.pump();
-    });
+    this.wake(
+      () => {
+        this.released = false;
+        this.st = "ready";
+        this.pump();
+      },
+      () => this.stageFailed("sync"),
+    );
   }
 
   private sent(): void {
