@@ -2,7 +2,10 @@
  * Delivers records to the fleet platform over NB-IoT: one JT/T 808 session per wake that has something worth the
  * radio (an alarm, a position report, a door or trip event), or when a failed delivery is due for a retry.
  * Temperature records alone wait for the next report: they ride along in its backfill batch. After a failed
- * session routine records wait for the retry policy (uplink-retry.ts); alarms go at once.
+ * session routine records wait for the retry policy (uplink-retry.ts); alarms go at once, unless the unit is
+ * where a search just found no network and a short message carries them (then the retry delivers them later).
+ * A routine session due while driving through a place where a search found no network is not tried
+ * (coverage-holes.ts).
  *
  * Inputs: the record log, this wake's fresh records, link and session snapshots, downlinks.
  * Outputs: acks into the log, config and area changes (persisted, applied from the next wake), alarm acknowledgements,

@@ -9,9 +9,10 @@
  *    go at once (the caller decides that), and the short-message fallback covers them in a gap;
  *  - any wake in the last quarter of the backoff carries the attempt (the boot is paid already), and a duty's
  *    wake soon after the backoff's end carries it instead of a wake of its own;
- *  - a retry never comes sooner than the next report of the unit's motion state: standing where the search
- *    failed (parked, stopped), only the network can bring coverage back, and searching more often than the unit
- *    reports finds it no sooner than the platform expects to hear; a moving truck keeps the doubling backoff;
+ *  - a no-coverage retry never comes sooner than the unit's report interval (or heartbeat, when shorter):
+ *    standing where the search failed (parked, stopped), only the network can bring coverage back, and searching
+ *    more often than the unit reports finds it no sooner than the platform expects to hear; a moving truck keeps
+ *    the doubling backoff;
  *  - a search waits for registration twice as long as attaches have lately taken here (the link learns it,
  *    LinkSnapshot.attachMs), at least REGISTER_MIN_MS; before anything was learned, REGISTER_SHORT_MS after a
  *    no-coverage failure (an attach in deep coverage, CE2) and the link's full wait otherwise. Every
