@@ -21,6 +21,7 @@ import { checkRanges, countSeqs } from "../rdss/seq-ranges";
 import type { TrackRecord } from "../store/track-record";
 import type { App } from "./app";
 import type { LinkHealth } from "./duty";
+import type { MotionState } from "../gnss/motion";
 
 export const RDSS_MOD = "rdss";
 
@@ -28,6 +29,11 @@ export const RDSS_MOD = "rdss";
 export const HOLD_MS = 15 * 60_000;
 /** The least powered time worth a try (boot, card, burst, feedback); the cap keeps this much in reserve. */
 export const MIN_TRY_MS = 5000;
+/**
+ * A parked unit that has not moved since the position the platform has: that position is not stale however old,
+ * so a short message goes for it only once a day (proof of life with the latest records); alarms go at once.
+ */
+export const PARKED_STALE_MS = 86_400_000;
 /** Records offered to the policy per question, besides those already sent by short message. */
 export const PEEK_MAX = 128;
 
@@ -136,11 +142,13 @@ export function gate(app: App, m: RdssMemory, records: readonly TrackRecord[], n
   if (m.holdUntil !== undefined && nowMs < m.holdUntil) return { action: "wait", reason: "no-beams", retryAtMs: m.holdUntil };
   const h = app.mod<LinkHealth>("nbiot");
   const lastPos = Math.max(isNum(h?.lastPositionAckAt) ? h!.lastPositionAckAt : -Infinity, m.posAt ?? -Infinity);
+  const motion = app.mod<MotionState>("motion");
+  const unmoved = motion?.kind === "parked" && isNum(motion.since) && motion.since <= lastPos;
   return decide({
     nowMs,
     config: {
       rdss_after_s: app.config.rdss_after_s,
-      rdss_stale_s: app.config.rdss_stale_s,
+      rdss_stale_s: unmoved ? Math.max(app.config.rdss_stale_s, PARKED_STALE_MS / 1000) : app.config.rdss_stale_s,
       rdss_daily_j: app.config.rdss_daily_j - (RDSS_STANDBY_W * MIN_TRY_MS) / 1000,
     },
     nbiot: nbiotView(app),

@@ -2,7 +2,10 @@
  * Delivers records to the fleet platform over NB-IoT: one JT/T 808 session per wake that has something worth the
  * radio (an alarm, a position report, a door or trip event), or when a failed delivery is due for a retry.
  * Temperature records alone wait for the next report: they ride along in its backfill batch. After a failed
- * session routine records wait for the retry policy (uplink-retry.ts); alarms go at once.
+ * session routine records wait for the retry policy (uplink-retry.ts); alarms go at once, unless the unit is
+ * where a search just found no network and a short message carries them (then the retry delivers them later).
+ * A routine session due while driving through a place where a search found no network is not tried
+ * (coverage-holes.ts).
  *
  * Inputs: the record log, this wake's fresh records, link and session snapshots, downlinks.
  * Outputs: acks into the log, config and area changes (persisted, applied from the next wake), alarm acknowledgements,
@@ -19,9 +22,17 @@ import type { App } from "./app";
 import { saveConfig } from "../config/config";
 import { loadAreas, saveAreas } from "./area-store";
 import type { Duty, LinkHealth } from "./duty";
+import { clearHoles, holeHere } from "./coverage-holes";
+import { gate, loadMemory, nbiotView, pruneLedger, undelivered } from "./rdss-memory";
+import { hasSeq } from "../rdss/seq-ranges";
+import type { MotionState } from "../gnss/motion";
 import { mayTry, noteFailure, noteSuccess, registerWaitMs, RETRY_FIRST_MS, retryState, retryWake } from "./uplink-retry";
 
-const LINGER_MS = 2000; // late downlinks (platform commands) arrive right after our acks
+/**
+ * Late downlinks (platform commands) arrive right after our acks; once the radio is released they can reach the
+ * device only while the network may page it, in the PSM active time: the session lingers no longer than that.
+ */
+const LINGER_MS = 2000;
 const SOFTWARE = "reefer-tracker 0.1.0";
 
 function registration(deviceId: string): Registration {
@@ -46,6 +57,31 @@ function worthTheRadio(app: App): boolean {
   return false;
 }
 
+/** A short message due this soon carries this wake's alarm instead of a search for a network that is not here. */
+const RDSS_SOON_MS = 120_000;
+
+/**
+ * This wake's alarms go by short message rather than by a search: the unit is where the network was missing, a
+ * short-message module is fitted, and it already carried them or its policy sends now (or within RDSS_SOON_MS).
+ * When it cannot (energy cap, no beams, no module), the search happens as for any alarm.
+ */
+function shortMessageCarries(app: App): boolean {
+  if (!app.ports.rdss || nbiotView(app).coverage !== "none" || !holeHere(app)) return false;
+  const m = loadMemory(app);
+  const alarms = app.fresh.filter((r) => r.kind === "alarm");
+  if (alarms.length > 0 && alarms.every((r) => hasSeq(m.ledger.sent, r.seq))) return true;
+  m.ledger = pruneLedger(app, m.ledger);
+  const now = app.now();
+  const d = gate(app, m, undelivered(app, m.ledger), now);
+  if (d.action !== "wait") return true;
+  return d.reason === "interval" && d.retryAtMs !== undefined && d.retryAtMs - now <= RDSS_SOON_MS;
+}
+
+/** A routine session while driving through a stretch where a search already found no network: not tried there. */
+function knownHole(app: App): boolean {
+  return app.mod<MotionState>("motion")?.kind === "moving" && holeHere(app) !== undefined;
+}
+
 /** Whether a session already failed in this boot (per-wake, so it dies with the boot). */
 const bootFailed = (app: App) => app.local("uplink-failed", () => ({ v: false }));
 
@@ -57,7 +93,9 @@ export const uplinkDuty: Duty = Object.freeze({
     const retry = retryState(app);
     // An alarm goes out at once, even when this boot's session is over (it was raised after it) — unless that
     // session just failed: then the retry schedule and the short-message fallback take it from here.
-    if (app.urgent && !bootFailed(app).v) return app.now();
+    if (app.urgent && !bootFailed(app).v && !shortMessageCarries(app)) return app.now();
+    // Routine records wait for the next report outside a stretch known to have no network.
+    if (knownHole(app)) return Infinity;
     if (!app.ran.has("uplink") && (retry ? mayTry(app) : worthTheRadio(app))) return app.now();
     return retry ? retryWake(app, retry) : app.due("uplink");
   },
@@ -115,6 +153,7 @@ export const uplinkDuty: Duty = Object.freeze({
         health.failingSince = undefined;
         health.lastOkAt = now;
         noteSuccess(app);
+        clearHoles(app);
         app.setDue("uplink", app.records.pending() > 0 ? now + RETRY_FIRST_MS : Infinity);
       } else {
         health.failingSince = health.failingSince ?? started;
@@ -182,6 +221,6 @@ export const uplinkDuty: Duty = Object.freeze({
       }
     };
 
-    session.start(app.fresh, { lingerMs: LINGER_MS });
+    session.start(app.fresh, { lingerMs: Math.min(LINGER_MS, psm.activeS * 1000) });
   },
 });

@@ -9,19 +9,36 @@
  *    go at once (the caller decides that), and the short-message fallback covers them in a gap;
  *  - any wake in the last quarter of the backoff carries the attempt (the boot is paid already), and a duty's
  *    wake soon after the backoff's end carries it instead of a wake of its own;
- *  - after a no-coverage failure the next searches wait REGISTER_SHORT_MS, long enough for an attach in deep
- *    coverage (CE2), with the full wait on every REGISTER_FULL_EVERY-th attempt in case the network is slow.
+ *  - a no-coverage retry never comes sooner than the unit's report interval (or heartbeat, when shorter):
+ *    standing where the search failed (parked, stopped), only the network can bring coverage back, and searching
+ *    more often than the unit reports finds it no sooner than the platform expects to hear; a moving truck keeps
+ *    the doubling backoff;
+ *  - a search waits for registration twice as long as attaches have lately taken here (the link learns it,
+ *    LinkSnapshot.attachMs), at least REGISTER_MIN_MS; before anything was learned, REGISTER_SHORT_MS after a
+ *    no-coverage failure (an attach in deep coverage, CE2) and the link's full wait otherwise. Every
+ *    REGISTER_FULL_EVERY-th no-coverage attempt in a row waits the full time, so a network slower than what was
+ *    learned is still found;
+ *  - every no-coverage failure marks the place (coverage-holes.ts).
  *
  * State (app.mod("uplink-retry"), small JSON): streak of failed sessions, when the backoff window opens and ends,
  * whether the last failure was a missing network.
  */
+import type { LinkSnapshot } from "../modem/link-types";
+import { DEFAULT_TIMINGS } from "../modem/link-types";
+import { reportIntervalMs } from "../gnss/report-schedule";
+import type { MotionState } from "../gnss/motion";
 import type { App } from "./app";
+import { markHole } from "./coverage-holes";
 
 export const RETRY_FIRST_MS = 10 * 60_000;
 export const RETRY_MAX_MS = 2 * 3600_000;
 /** Registration wait while the network was recently missing: an attach in CE2 takes ~40 s, plus modem boot. */
 export const REGISTER_SHORT_MS = 60_000;
 export const REGISTER_FULL_EVERY = 4;
+/** The least registration wait however fast attaches have been: three of POWER.md's 10 s attaches. */
+export const REGISTER_MIN_MS = 30_000;
+/** A search waits this many times the slowest recent attach. */
+export const ATTACH_MARGIN = 2;
 
 const MOD = "uplink-retry";
 
@@ -59,11 +76,24 @@ export function noteSuccess(app: App): void {
   app.saveMod(MOD, undefined);
 }
 
+/**
+ * How often the platform expects to hear from the unit now: the report interval of its motion state, or the
+ * heartbeat when that is shorter. A retry need not come sooner (0 before any motion is known).
+ */
+export function reportFloorMs(app: App): number {
+  const m = app.mod<MotionState>("motion");
+  if (!m || typeof m.kind !== "string") return 0;
+  const report = reportIntervalMs(app.config, m, app.state.external);
+  return app.config.heartbeat_s > 0 ? Math.min(report, app.config.heartbeat_s * 1000) : report;
+}
+
 /** A session failed: schedules the next attempt. */
 export function noteFailure(app: App, noCoverage: boolean): RetryState {
   const now = app.now();
   const streak = (retryState(app)?.streak ?? 0) + 1;
-  const b = backoffMs(streak, backoffCapMs(app));
+  const cap = backoffCapMs(app);
+  const b = Math.min(cap, Math.max(backoffMs(streak, cap), noCoverage ? reportFloorMs(app) : 0));
+  if (noCoverage) markHole(app);
   const s: RetryState = { streak, from: now + (b * 3) / 4, at: now + b, noCoverage };
   app.saveMod(MOD, s);
   return s;
@@ -96,6 +126,11 @@ export function retryWake(app: App, s: RetryState): number {
 /** The registration wait for this attempt (undefined: the link's default). */
 export function registerWaitMs(app: App): number | undefined {
   const s = retryState(app);
-  if (!s || !s.noCoverage) return undefined;
-  return s.streak % REGISTER_FULL_EVERY === 0 ? undefined : REGISTER_SHORT_MS;
+  const gap = !!s && s.noCoverage;
+  if (gap && s!.streak % REGISTER_FULL_EVERY === 0) return undefined;
+  const learned = app.mod<LinkSnapshot>("link")?.attachMs;
+  if (typeof learned === "number" && learned >= 0) {
+    return Math.min(DEFAULT_TIMINGS.registerMs, Math.max(REGISTER_MIN_MS, ATTACH_MARGIN * learned));
+  }
+  return gap ? REGISTER_SHORT_MS : undefined;
 }

@@ -100,7 +100,7 @@ export const CONFIG_SPEC = Object.freeze({
   ack_timeout_s: num(10, 2, 300, "first wait for a platform ack (JT/T 0x0004)"),
   ack_retries: num(2, 0, 10, "retransmissions (JT/T 0x0005); waits grow as T(N+1) = T(N) x (N+1)"),
   psm_tau_s: num(0, 0, 1152000, "requested periodic TAU; 0 = derived from the report interval"),
-  psm_active_s: num(2, 0, 3720, "requested PSM active time (T3324)"),
+  psm_active_s: num(0, 0, 3720, "requested PSM active time (T3324); 0 = PSM right after release"),
   edrx: num(0, 0, 1, "request eDRX while on truck power"),
   // Beidou short message fallback
   rdss_dest: str("0000000", 7, "short-message destination id (command centre card)", (v) =>

@@ -6,8 +6,16 @@
 import { AtEngine, type AtCommand, type AtResult } from "./at-engine";
 import type { LinkCounters, LinkEvent, LinkFailReason, LinkInfo, LinkSnapshot, NbLinkOptions } from "./link-types";
 import { parseCereg, registered as isRegistered } from "./models/at-parse";
-import { ALL_URC_PREFIXES } from "./models/model-table";
+import { ALL_URC_PREFIXES, MODELS } from "./models/model-table";
 import type { Capture, ModemScripts, ScriptStep } from "./models/model-types";
+
+/** Quiet this long, a modem may be in PSM however its timers were set (the parts doze ~1 s after the last AT). */
+export const DOZE_MS = 1000;
+/**
+ * The first bytes to a dozing modem only wake it (BC660K: a falling edge on MAIN_RXD) and are lost: ask again
+ * soon rather than after a full command timeout; a modem slower to wake still gets the model's own sync after.
+ */
+const WAKE_PROBE: AtCommand = Object.freeze({ text: "AT", timeoutMs: 150, attempts: 2 });
 
 export interface Datagram {
   id: number;
@@ -30,6 +38,8 @@ export abstract class LinkBase {
   protected answeredAt = -Infinity;
   private timer = -1;
   protected readonly facts: LinkInfo = { registered: false };
+  /** The slowest recent wait for registration (ms), each new attach decaying the old by a quarter. */
+  protected attachMs: number | undefined;
   readonly counters: LinkCounters = { sent: 0, failed: 0, received: 0, resets: 0, reboots: 0, rejected: 0 };
 
   constructor(protected readonly o: NbLinkOptions) {
@@ -40,7 +50,7 @@ export abstract class LinkBase {
   protected abstract onUrc(line: string): void;
 
   info(): LinkInfo {
-    return { ...this.facts, registered: this.registered };
+    return { ...this.facts, registered: this.registered, attachMs: this.attachMs };
   }
 
   protected restore(s: LinkSnapshot | undefined): void {
@@ -51,6 +61,11 @@ export abstract class LinkBase {
     this.seq = s.seq;
     this.facts.imei = s.imei;
     this.facts.iccid = s.iccid;
+    this.attachMs = typeof s.attachMs === "number" && s.attachMs >= 0 ? s.attachMs : undefined;
+  }
+
+  protected learnAttach(ms: number): void {
+    this.attachMs = Math.round(Math.max(ms, ((this.attachMs ?? 0) * 3) / 4));
   }
 
   protected persist(psm: boolean, down: boolean): LinkSnapshot {
@@ -64,6 +79,7 @@ export abstract class LinkBase {
       seq: this.seq,
       imei: this.facts.imei,
       iccid: this.facts.iccid,
+      attachMs: this.attachMs,
     };
   }
 
@@ -92,6 +108,14 @@ export abstract class LinkBase {
     this.engine.run(cmd, (r) => {
       if (r.ok) this.answeredAt = this.now();
       if (g === this.gen) done(r);
+    });
+  }
+
+  /** AT until a possibly dozing modem answers: a quick probe first, then the model's sync. */
+  protected wake(then: () => void, failed: () => void): void {
+    this.command(WAKE_PROBE, (p) => {
+      if (p.ok) return then();
+      this.command(this.model?.sync ?? MODELS.bc95.sync, (r) => (r.ok ? then() : failed()));
     });
   }
 

@@ -26,6 +26,11 @@ export interface LinkSnapshot {
   readonly seq: number;
   readonly imei?: string;
   readonly iccid?: string;
+  /**
+   * How long registration has taken here lately (ms, the slowest recent wait, decaying): a search for a network
+   * that is there needs about this long, which bounds what a search for one that is not should cost.
+   */
+  readonly attachMs?: number;
 }
 
 export interface LinkInfo {
@@ -36,6 +41,8 @@ export interface LinkInfo {
   registered: boolean;
   /** Coverage enhancement level 0..2 when the model reports it. */
   coverage?: number;
+  /** See LinkSnapshot.attachMs. */
+  attachMs?: number;
 }
 
 export interface LinkTimings {

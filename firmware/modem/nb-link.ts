@@ -12,7 +12,7 @@
  *   ends as exactly one link-sent or link-failed.
  */
 import type { AtCommand } from "./at-engine";
-import { LinkBase, type Datagram } from "./link-base";
+import { DOZE_MS, LinkBase, type Datagram } from "./link-base";
 import { DEFAULT_TIMINGS, type LinkFailReason, type LinkSnapshot, type LinkTimings, type NbLinkOptions } from "./link-types";
 import { parseCereg, registered as isRegistered } from "./models/at-parse";
 import { detectModel, IDENTIFY_MODEL, MODELS } from "./models/model-table";
@@ -29,8 +29,7 @@ const MAX_CYCLES = 2;
 const FAILURES_TO_CYCLE = 2;
 /** A booting modem prints lines (and on BC95 a stray OK) for a moment: no command goes out meanwhile. */
 const BOOT_SETTLE_MS = 1000;
-/** Quiet this long, a modem may be in PSM however its timers were set (the parts doze ~1 s after the last AT). */
-const DOZE_MS = 1000;
+
 
 export class NbLink extends LinkBase {
   private st: LinkState = "booting";
@@ -41,6 +40,8 @@ export class NbLink extends LinkBase {
   private cycles = 0;
   private kickTimer = -1;
   private regUntil = 0;
+  /** When this registration wait began (-1: none under way); its length teaches the link how long an attach takes. */
+  private regFrom = -1;
   private expectBoot = false;
   private upSent = false;
   /** The last datagram let the network release the radio. */
@@ -102,6 +103,8 @@ export class NbLink extends LinkBase {
 
   private sync(): void {
     this.st = "syncing";
+    // A modem left in PSM wakes on the first bytes; one just powered on prints its boot lines first.
+    if (!this.expectBoot) return this.wake(() => this.identifyModel(), () => this.stageFailed("sync"));
     const sync: AtCommand = this.model?.sync ?? MODELS.bc95.sync;
     this.command(sync, (r) => (r.ok ? this.identifyModel() : this.stageFailed("sync")));
   }
@@ -134,8 +137,11 @@ export class NbLink extends LinkBase {
   }
 
   private awaitRegistration(fresh: boolean): void {
-    if (this.registered) return this.open();
-    if (fresh || this.st !== "registering") this.regUntil = this.now() + this.t.registerMs;
+    if (this.registered) return this.attached();
+    if (fresh || this.st !== "registering") {
+      this.regUntil = this.now() + this.t.registerMs;
+      if (this.regFrom < 0) this.regFrom = this.now();
+    }
     this.st = "registering";
     const now = this.now();
     if (now >= this.regUntil) return this.down("no-coverage");
@@ -147,11 +153,23 @@ export class NbLink extends LinkBase {
     });
   }
 
+  /** Registered after a wait: remember how long it took (slowest recent, decaying), then open. */
+  private attached(): void {
+    if (this.regFrom >= 0) this.learnAttach(this.now() - this.regFrom);
+    this.regFrom = -1;
+    this.open();
+  }
+
   /** Registered: the signal figures mean something now, and the report wants them. */
   private open(): void {
     this.st = "opening";
-    this.script([this.model!.signal], () => this.openSocket());
+    // Registered after a quiet wait: with a short active time the modem may already be in PSM, and the bytes
+    // that wake it are lost.
+    const next = () => this.script([this.model!.signal], () => this.openSocket());
+    if (this.now() - this.answeredAt >= DOZE_MS) return this.wake(next, () => this.stageFailed("sync"));
+    next();
   }
+
 
   private openSocket(): void {
     if (this.socket !== undefined) return this.up();
@@ -258,12 +276,14 @@ export class NbLink extends LinkBase {
   /** AT until it answers (the first may only wake it), then on with the queue. */
   private rouse(): void {
     this.st = "sending";
-    this.command(this.model!.sync, (r) => {
-      if (!r.ok) return this.stageFailed("sync");
-      this.released = false;
-      this.st = "ready";
-      this.pump();
-    });
+    this.wake(
+      () => {
+        this.released = false;
+        this.st = "ready";
+        this.pump();
+      },
+      () => this.stageFailed("sync"),
+    );
   }
 
   private sent(): void {
@@ -301,7 +321,7 @@ export class NbLink extends LinkBase {
       this.registered = isRegistered(c.stat);
       if (this.registered && this.st === "registering") {
         this.cancel();
-        this.open();
+        this.attached();
       }
       return;
     }
@@ -383,6 +403,7 @@ export class NbLink extends LinkBase {
     const why: LinkFailReason = reason === "no-coverage" ? "not-registered" : "timeout";
     for (const d of this.queue.splice(0)) this.fail(d, why);
     if (reason === "timeout") this.failures = Math.max(this.failures, FAILURES_TO_CYCLE);
+    this.regFrom = -1;
     // A modem left searching draws attach current for hours: switch it off; the next wake attaches afresh.
     this.o.serial.setPower(false);
     this.forget();

@@ -36,6 +36,8 @@ export type { DatagramLink } from "./outbox";
 export type { Backlog, DoneReason, Identity, SessionDeps, SessionEvent, SessionSnapshot, SessionState } from "./session-types";
 
 const BACKLOG_PEEK = 48;
+/** Room below which a datagram is full: a batch header and one record need about this much. */
+const MIN_BATCH_ROOM = 96;
 
 export class UplinkSession {
   readonly counters = {
@@ -259,29 +261,42 @@ export class UplinkSession {
       this.queue("location", MSG.location, encodeLocation(recordToLocation(rec)), [rec.seq], true);
       this.toSending();
     }
-    if (this.backlogDone) return false;
+    // Backlog batches while the datagram has room: one 0x0704 holds at most a 10-bit body (about 16 records), a
+    // datagram up to the modem's limit, so a second, shorter batch fills the rest. A datagram costs the same send
+    // energy however full it is: the fewer, the cheaper the session.
+    while (!this.backlogDone) {
+      const r = this.fillBatch(max);
+      if (r === "stop") return false;
+      if (r === "full") return true;
+    }
+    return false;
+  }
+
+  /** One backlog batch into the room left: "more" = added, more backlog waits; "full" = no room; "stop" = none left. */
+  private fillBatch(max: number): "more" | "full" | "stop" {
     const room = max - this.box.pendingBytes();
+    if (room < MIN_BATCH_ROOM && room < max) return "full";
     const want = this.claimed.size + BACKLOG_PEEK;
     const peeked = this.d.backlog.peek(want);
     const fresh = peeked.filter((r) => !this.claimed.has(r.seq));
     // a short peek is the whole backlog: when all of it fits, this datagram is the last
     if (peeked.length < want) this.backlogDone = true;
-    if (fresh.length === 0) return false;
+    if (fresh.length === 0) return "stop";
     const b = fillBatch(fresh, this.edition, room);
     if (b.recs.length) {
       for (const r of b.recs) this.claimed.add(r.seq);
       this.queue("batch", MSG.batch, encodeBatch(1, b.bodies), b.recs.map((r) => r.seq), true);
       this.toSending();
       if (b.recs.length < fresh.length) this.backlogDone = false;
-      return !this.backlogDone;
+      return this.backlogDone ? "stop" : "more";
     }
     this.backlogDone = false;
-    if (room < max) return true;
+    if (room < max) return "full";
     // a record too big for one datagram as a batch goes alone, sub-packaged
     this.claimed.add(fresh[0].seq);
     this.queue("location", MSG.location, encodeLocation(recordToLocation(fresh[0])), [fresh[0].seq], true);
     this.toSending();
-    return true;
+    return "full";
   }
 
   private toSending(): void {

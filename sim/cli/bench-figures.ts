@@ -4,6 +4,7 @@
  * compared with POWER.md's send energy for the coverage class each delivering session ran in).
  */
 import { parseEvent } from "../../firmware/core/events";
+import { COMPONENTS, type Component } from "../report/power-meter";
 import { powerTable, type PowerTable } from "../report/power-table";
 import type { SimResult } from "../simulation";
 import type { Trace } from "../world/trace-types";
@@ -37,6 +38,28 @@ export interface BenchRow {
   alarmsDelivered: number;
   maxLatencyS: number;
   wakes: number;
+  /** Per component over the trip: charge drawn and the floor's share of it (mAh). */
+  components: ComponentFigures[];
+}
+
+export interface ComponentFigures {
+  name: Component;
+  used: number;
+  floor: number;
+  /** This component's part of everything drawn above the floor (0..1; negative when below its floor share). */
+  excessShare: number;
+}
+
+/** Used against floor per component, and which part of the excess each one is: where the next saving lies. */
+export function componentFigures(used: Record<Component, number>, floor: Record<Component, number>): ComponentFigures[] {
+  let excess = 0;
+  for (const c of COMPONENTS) excess += used[c] - floor[c];
+  return COMPONENTS.map((name) => ({
+    name,
+    used: used[name],
+    floor: floor[name],
+    excessShare: excess > 0 ? (used[name] - floor[name]) / excess : 0,
+  }));
 }
 
 interface Session {
@@ -105,5 +128,6 @@ export function benchRow(trace: Trace, r: SimResult): BenchRow {
     alarmsDelivered: s.alarms_delivered,
     maxLatencyS: s.max_alarm_latency_s,
     wakes: s.wakes,
+    components: componentFigures(s.by_component, s.floor_by_component),
   };
 }

@@ -138,6 +138,17 @@ function printNode(runs: NodeRun[]): void {
     `${r.alarmsDelivered}/${r.alarms}`,
     fx(r.maxLatencyS, 0),
   ]);
+  const comps = runs[0]?.row.components.map((c) => c.name) ?? [];
+  const above = runs.map(({ row: r }) => {
+    const top = r.components.reduce((a, b) => (b.excessShare > a.excessShare ? b : a));
+    return [
+      r.trace,
+      ...r.components.map((c) => `${fx(c.used / r.days, 2)}/${fx(c.floor / r.days, 2)} ${fx(100 * c.excessShare, 0).padStart(3)}%`),
+      top.name,
+    ];
+  });
+  console.log("\nabove the floor, by component (mAh/d used / floor share; % of everything drawn above the floor)");
+  console.log(table(["trace", ...comps, "largest"], above));
   console.log("\nrecords and alarms (delivery counted after the drain period)");
   console.log(table(["trace", "created", "delivered", "lost", "alarms ok/raised", "max latency s"], delivery));
 }

@@ -12,6 +12,7 @@
 import type { Config } from "../../firmware/config/config";
 import type { MotionKind } from "../../firmware/gnss/motion";
 import { reportIntervalMs } from "../../firmware/gnss/report-schedule";
+import type { Component } from "./power-meter";
 import type { PowerTable } from "./power-table";
 import { joulesToMah } from "./power-table";
 import type { World } from "../world/world";
@@ -22,6 +23,8 @@ export interface Floor {
   samples: number;
   boots: number;
   sends: number;
+  /** The same charge split by the component that draws it (the sum is mAh), for the bench's breakdown. */
+  byComponent: Record<Component, number>;
 }
 
 const MOVING_MPS = 1.5;
@@ -75,30 +78,36 @@ export function energyFloor(world: World, cfg: Config, table: PowerTable, alarms
 
   const sendMah = (ce2: boolean) => joulesToMah(table, table.modem_send_rai_J * (ce2 ? table.modem_ce2_factor : 1));
   const fixMah = (table.gnss_on_mA * table.gnss_hot_s) / 3600;
+  const hours = tr.duration / 3600;
+  const by: Record<Component, number> = { mcu: 0, gnss: 0, modem: 0, rdss: 0, probes: 0, board: 0 };
   let sends = 0;
-  let mAh = 0;
   let waiting = false;
   for (const t of reports) {
-    mAh += fixMah;
+    by.gnss += fixMah;
     const cov = world.nbiot(t);
     if (cov === "none") {
       waiting = true;
       continue;
     }
-    mAh += sendMah(cov === "poor");
+    by.modem += sendMah(cov === "poor");
     sends++;
   }
   // Everything held during a gap leaves in one batched send when coverage returns.
   if (waiting) {
-    mAh += sendMah(false);
+    by.modem += sendMah(false);
     sends++;
   }
-  mAh += alarms * (fixMah + sendMah(false));
+  by.gnss += alarms * fixMah;
+  by.modem += alarms * sendMah(false);
   sends += alarms;
 
-  const sleepFloor_mA = table.mcu_sleep_mA + table.modem_psm_mA + table.gnss_backup_mA + table.board_mA;
-  mAh += (sleepFloor_mA * tr.duration) / 3600;
-  mAh += (boots * table.mcu_run_mA * table.mcu_boot_s) / 3600;
-  mAh += (samples.length * probes * table.ds18b20_mA * table.ds18b20_conv_s) / 3600;
-  return { mAh, reports: reports.length + alarms, samples: samples.length, boots, sends };
+  // The sleep floor, component by component: ESP32 deep sleep, modem PSM, GNSS backup, board.
+  by.mcu += table.mcu_sleep_mA * hours + (boots * table.mcu_run_mA * table.mcu_boot_s) / 3600;
+  by.modem += table.modem_psm_mA * hours;
+  by.gnss += table.gnss_backup_mA * hours;
+  by.board += table.board_mA * hours;
+  by.probes += (samples.length * probes * table.ds18b20_mA * table.ds18b20_conv_s) / 3600;
+  let mAh = 0;
+  for (const c of Object.keys(by) as Component[]) mAh += by[c];
+  return { mAh, reports: reports.length + alarms, samples: samples.length, boots, sends, byComponent: by };
 }

@@ -52,6 +52,11 @@ interface Created {
 }
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+function roundAll(by: Record<Component, number>): Record<Component, number> {
+  const out = {} as Record<Component, number>;
+  for (const k of Object.keys(by) as Component[]) out[k] = round(by[k], 4);
+  return out;
+}
 
 function probeStats(o: RunOutputs, cfg: Config): ProbeStats[] {
   const names = o.trace.device.probes;
@@ -166,6 +171,7 @@ export function summarize(o: RunOutputs): Summary {
     floor_mAh: round(floor.mAh, 4),
     floor_ratio: round(energy / floor.mAh, 3),
     floor_wakes: floor.boots,
+    floor_by_component: roundAll(floor.byComponent),
     battery_life_days: atEnd.batteryMah > 0 ? round(trace.device.battery.capacity_mAh / (atEnd.batteryMah / days), 1) : null,
     by_component: by as Record<Component, number>,
     fixes,

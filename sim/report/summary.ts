@@ -22,6 +22,7 @@ export interface Summary {
   floor_mAh: number;
   floor_ratio: number;
   floor_wakes: number; // boots the floor counts: distinct times a report or a temperature record is due
+  floor_by_component: Record<Component, number>; // the floor's share of each component (sums to floor_mAh)
   battery_life_days: number | null; // null when the battery was not drawn (truck power throughout)
   by_component: Record<Component, number>;
   fixes: number;

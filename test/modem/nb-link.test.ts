@@ -147,3 +147,45 @@ test("errors, coverage gaps and reboots: every datagram ends sent or failed, non
   expect(r.server.got.length).toBeGreaterThanOrEqual(sent);
   expect(lines.length).toBeGreaterThan(0);
 });
+
+describe("registration time, learned", () => {
+  test("a power-on attach teaches the link how long registration takes; the snapshot keeps it, decaying", () => {
+    const r = rig("bc660k", makeTrace([{ t: 0, v: "poor" }]));
+    let link = r.wake();
+    link.send(1, frame(1), false);
+    link.finish();
+    r.sched.run(120_000);
+    const poor = link.snapshot().attachMs!;
+    // CE2: POWER.md's 10 s attach x modem_ce2_factor, less the modem's boot before the link starts waiting
+    expect(poor).toBeGreaterThan(30_000);
+    expect(poor).toBeLessThan(45_000);
+    const snap = JSON.parse(JSON.stringify(link.snapshot()));
+    r.sleep();
+    // a wake that finds the modem registered in PSM waits for nothing and learns nothing new
+    r.sched.run(r.sched.now + 600_000);
+    link = r.wake(snap);
+    link.send(2, frame(2), false);
+    link.finish();
+    r.sched.run(r.sched.now + 60_000);
+    expect(link.snapshot().attachMs).toBe(poor);
+    expect(link.info().attachMs).toBe(poor);
+  });
+
+  test("a faster attach later lowers what is remembered by at most a quarter", () => {
+    const r = rig("bc95", makeTrace([{ t: 0, v: "poor" }, { t: 200, v: "good" }]));
+    let link = r.wake();
+    link.send(1, frame(1), false);
+    link.finish();
+    r.sched.run(120_000);
+    const poor = link.snapshot().attachMs!;
+    const snap = JSON.parse(JSON.stringify(link.snapshot()));
+    r.sleep();
+    r.modem.setPower(false); // a power loss of the modem alone: the next wake attaches afresh, in good coverage
+    r.sched.run(300_000);
+    link = r.wake({ ...snap, registered: false, socket: undefined });
+    link.send(2, frame(2), false);
+    link.finish();
+    r.sched.run(r.sched.now + 120_000);
+    expect(link.snapshot().attachMs).toBe(Math.round((poor * 3) / 4));
+  });
+});

@@ -116,6 +116,29 @@ describe("one datagram per report wake", () => {
     expect(server.counters.duplicates).toBe(0);
   });
 
+  it.each([1, 16, 17, 40, 52, 120])("packs a backlog of %i records into as few datagrams as their bytes need", (n) => {
+    for (const max of [1358, 512]) {
+      const server = new FleetServer();
+      const backlog = Array.from({ length: n }, (_, i) => record(i + 1, { kind: "temperature" }));
+      const r = rig({ server, snap: registered, backlog, max });
+      r.session.start([]);
+      runToEnd(r);
+      expect(done(r)).toMatchObject({ delivered: n, failed: 0 });
+      const ds = datagrams(r);
+      // what must travel: every record's batch entry, once; the least datagrams that can hold it, allowing each
+      // datagram a frame's overhead per batch and one record's worth of unfilled room at its end
+      const entries = frames(r).filter((f) => f.msgId === MSG.batch).reduce((k, f) => k + decodeBatch(f.body)!.bodies.length, 0);
+      expect(entries).toBe(n);
+      const perRecord = frames(r).filter((f) => f.msgId === MSG.batch).reduce((k, f) => k + f.size, 0) / n;
+      const usable = max - 3 * 40 - perRecord;
+      const least = Math.ceil((n * perRecord) / usable);
+      expect(ds.length).toBeLessThanOrEqual(Math.max(1, least));
+      // RAI on the last one only: every datagram before it holds the radio
+      expect(ds.map((d) => d.hold)).toEqual(ds.map((_, i) => i < ds.length - 1));
+      expect(server.counters.duplicates).toBe(0);
+    }
+  });
+
   it("authenticates with the saved code on the next session, without registering again", () => {
     const server = new FleetServer();
     const first = rig({ server, backlog: [record(1)] });
