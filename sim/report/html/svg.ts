@@ -49,14 +49,19 @@ export function ticks(lo: number, hi: number, n = 5): number[] {
   const p = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.round(v / step) * step);
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.round(v / step) * step || 0); // never -0
   return out;
 }
 
-/** A polyline path through points (already in pixels). */
+/** A polyline path through points (already in pixels); a point that lands on the previous one is left out. */
 export function path(pts: readonly [number, number][]): string {
   let d = "";
-  for (let i = 0; i < pts.length; i++) d += `${i ? "L" : "M"}${num(pts[i][0])} ${num(pts[i][1])}`;
+  let last = "";
+  for (let i = 0; i < pts.length; i++) {
+    const p = `${num(pts[i][0])} ${num(pts[i][1])}`;
+    if (p !== last || i === pts.length - 1) d += `${i ? "L" : "M"}${p}`;
+    last = p;
+  }
   return d;
 }
 
