@@ -21,6 +21,7 @@ export interface PageRun {
   requests: string[]; // every URL the page asked for, the page itself included
   value: unknown; // the evaluated expression's result
   screenshot?: Buffer; // PNG
+  pdf?: Buffer; // printed on A4 with the page's own @page rules
 }
 
 type Msg = { id?: number; method?: string; params?: Record<string, unknown>; result?: Record<string, unknown>; error?: { message: string }; sessionId?: string };
@@ -65,7 +66,7 @@ class Cdp {
 }
 
 /** Loads a local file in a fresh headless Chromium profile and reports what happened. */
-export async function renderPage(file: string, expression: string, opts: { screenshot?: boolean; width?: number; clip?: { x: number; y: number; width: number; height: number; scale: number } } = {}): Promise<PageRun> {
+export async function renderPage(file: string, expression: string, opts: { screenshot?: boolean; width?: number; media?: "screen" | "print"; pdf?: boolean; clip?: { x: number; y: number; width: number; height: number; scale: number } } = {}): Promise<PageRun> {
   const profile = mkdtempSync(join(tmpdir(), "chromium-profile-"));
   const flags = [
     "--headless",
@@ -97,6 +98,7 @@ export async function renderPage(file: string, expression: string, opts: { scree
     });
     for (const d of ["Runtime.enable", "Log.enable", "Page.enable", "Network.enable"]) await cdp.send(d, {}, sessionId);
     await cdp.send("Emulation.setDeviceMetricsOverride", { width: opts.width ?? 900, height: 1200, deviceScaleFactor: 1, mobile: false }, sessionId);
+    if (opts.media) await cdp.send("Emulation.setEmulatedMedia", { media: opts.media }, sessionId);
     const loaded = cdp.event("Page.loadEventFired");
     await cdp.send("Page.navigate", { url: `file://${file}` }, sessionId);
     await loaded;
@@ -107,8 +109,13 @@ export async function renderPage(file: string, expression: string, opts: { scree
       const shot = (await cdp.send("Page.captureScreenshot", { format: "png", captureBeyondViewport: true, ...(opts.clip ? { clip: opts.clip } : {}) }, sessionId)) as { data: string };
       screenshot = Buffer.from(shot.data, "base64");
     }
+    let pdf: Buffer | undefined;
+    if (opts.pdf) {
+      const doc = (await cdp.send("Page.printToPDF", { paperWidth: 8.27, paperHeight: 11.69, preferCSSPageSize: true, printBackground: true }, sessionId)) as { data: string };
+      pdf = Buffer.from(doc.data, "base64");
+    }
     await cdp.send("Browser.close").catch(() => undefined);
-    return { errors, requests, value: ev.result.value, screenshot };
+    return { errors, requests, value: ev.result.value, screenshot, pdf };
   } finally {
     clearTimeout(timer);
     if (child.exitCode === null) {

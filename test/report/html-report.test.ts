@@ -112,6 +112,22 @@ describe("the report in headless Chromium", () => {
     }
   });
 
+  it("fits an A4 page's width in print (186 mm of content at 96 dpi) and prints to PDF", async () => {
+    const A4_CONTENT_PX = 703;
+    const { file } = made.get(NAMES[0])!;
+    const r = await renderPage(
+      file,
+      `(() => ({ scroll: document.documentElement.scrollWidth,
+        right: Math.max(...[...document.querySelectorAll("svg.chart, table")].map((e) => e.getBoundingClientRect().right)) }))()`,
+      { width: A4_CONTENT_PX, media: "print", pdf: true },
+    );
+    expect(r.errors).toEqual([]);
+    const v = r.value as { scroll: number; right: number };
+    expect(v.scroll).toBeLessThanOrEqual(A4_CONTENT_PX);
+    expect(v.right).toBeLessThanOrEqual(A4_CONTENT_PX);
+    expect(r.pdf!.subarray(0, 5).toString()).toBe("%PDF-");
+  });
+
   it("catches a console error, a fetch and an empty chart (the check itself works)", async () => {
     const bad = join(dir, "planted.html");
     writeFileSync(

@@ -55,14 +55,14 @@ function projection(d: TripData): string {
     parts.push(text(x(v), H2 - f.bottom + 12, `${num(v, 1)} d`, { class: "tick", "text-anchor": "middle" }));
   }
   parts.push(el("rect", { class: "axis", x: f.left, y: f.top, width: W2 - f.left - f.right, height: H2 - f.top - f.bottom }));
-  parts.push(text(4, f.top + 2, "battery mAh", { class: "unit", "dominant-baseline": "hanging" }));
+  parts.push(text(4, 3, "battery mAh", { class: "unit", "dominant-baseline": "hanging" }));
   const measured = e.batteryMah.map((q, k) => [x(Math.min(k * e.stepS, d.durationS) / 86400), y(e.capacityMah - q)] as [number, number]);
   if (measured.length) parts.push(el("path", { class: "battery", d: path(measured) }));
   const used = d.summary.battery_mAh;
   if (life !== null) {
     parts.push(el("path", { class: "projection", d: path([[x(days), y(e.capacityMah - used)], [x(life), y(0)]]) }));
     parts.push(el("circle", { class: "empty", cx: x(life), cy: y(0), r: 3 }));
-    parts.push(text(x(life) - 6, y(0) - 6, `empty after ${num(life, 1)} days`, { class: "tick", "text-anchor": "end" }));
+    parts.push(text(x(life) - 4, y(0) - 16, `empty after ${num(life, 1)} days`, { class: "tick", "text-anchor": "end" }));
   } else parts.push(text(W2 / 2, H2 / 2, "on truck power throughout: the battery was not drawn", { class: "note", "text-anchor": "middle" }));
   return chart("battery", W2, H2, "battery left, measured and projected", parts.join(""));
 }
@@ -81,6 +81,6 @@ export function energySection(d: TripData): string {
     el("p", { class: "note" }, esc(`${num(s.energy_mAh, 3)} mAh in all, ${num(s.battery_mAh, 3)} from the battery; used ÷ floor = ${num(s.floor_ratio, 2)}. Battery ${num(d.energy.capacityMah, 0)} mAh: ${life} at ${num(s.avg_current_uA, 1)} µA average.`)),
     projection(d),
     legend([{ cls: "battery", label: "this trip" }, { cls: "projection", label: "projection at the trip's average current" }]),
-    el("table", { class: "figures" }, el("thead", {}, el("tr", {}, el("th", {}, "component"), el("th", {}, "mAh"), el("th", {}, "share"))), el("tbody", {}, ...rows)),
+    el("table", { class: "figures components" }, el("thead", {}, el("tr", {}, el("th", {}, "component"), el("th", {}, "mAh"), el("th", {}, "share"))), el("tbody", {}, ...rows)),
   ].join("");
 }

@@ -1,6 +1,6 @@
 /**
  * The report's stylesheet: screen and A4 print (charts scale with the page width; a section starts on a new page
- * only when it would not fit). One palette for components, routes and markers, shared by charts and legends.
+ * only where a chart would not fit; a legend stays with its chart). One palette for components, routes and markers, shared by charts and legends.
  */
 export const REPORT_CSS = `
 @page { size: A4; margin: 12mm; }
@@ -17,7 +17,9 @@ table.figures th, table.figures td { border-bottom: 1px solid #e4e4e4; padding: 
 table.figures td.v { text-align: right; font-weight: 600; }
 table.figures td.u { color: #666; padding-right: 16px; }
 table.summary th { font-weight: normal; color: #333; white-space: pre; }
-table.probes td, table.probes th { text-align: right; }
+table.probes td, table.probes th, table.components td, table.components th { text-align: right; }
+table.components { width: auto; min-width: 40%; }
+table.components td:first-child, table.components th:first-child { text-align: left; }
 table.probes td:first-child, table.probes th:first-child { text-align: left; }
 .legend { margin: 0 0 8px; font-size: 11px; color: #444; }
 .legend span { margin-right: 12px; white-space: nowrap; }
@@ -89,6 +91,6 @@ text.note { fill: #666; font-size: 12px; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11px; }
   h2 { break-after: avoid; }
-  #route, #energy, #delivery { break-before: page; }
+  .legend, .note { break-before: avoid; }
 }
 `;

@@ -75,17 +75,16 @@ export interface Frame {
   bottom: number;
 }
 
-export const frame = (w: number, h: number, left = 52, right = 12, top = 12, bottom = 28): Frame => ({ w, h, left, right, top, bottom });
+export const frame = (w: number, h: number, left = 52, right = 12, top = 18, bottom = 28): Frame => ({ w, h, left, right, top, bottom });
 
-/** Clock ticks for trace seconds [0, endS] in the trace's local time: round hours, or days for long trips. */
+/** Clock ticks for trace seconds [0, endS] in the trace's local time: round minutes, hours, or days for long trips. */
 export function timeTicks(endS: number, startUtcMs: number, tzOffsetMin: number): { t: number; label: string }[] {
-  const hours = endS / 3600;
-  const stepH = [1, 2, 3, 6, 12, 24, 48, 72].find((h) => hours / h <= 9) ?? 168;
+  const steps = [600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 259200, 604800];
+  const step = steps.find((s) => endS / s <= 9) ?? steps[steps.length - 1];
   const local0 = startUtcMs / 1000 + tzOffsetMin * 60; // local seconds at t = 0
-  const step = stepH * 3600;
   const first = Math.ceil(local0 / step) * step - local0;
   const out: { t: number; label: string }[] = [];
-  for (let t = first; t <= endS + 1e-6; t += step) out.push({ t, label: clock(local0 + t, stepH >= 24) });
+  for (let t = first; t <= endS + 1e-6; t += step) out.push({ t, label: clock(local0 + t, step >= 86400) });
   return out;
 }
 
@@ -126,7 +125,7 @@ export function timeAxes(
     parts.push(text(x(tk.t), f.h - f.bottom + 12, tk.label, { class: "tick", "text-anchor": anchor }));
   }
   parts.push(el("rect", { class: "axis", x: f.left, y: f.top, width: f.w - f.left - f.right, height: f.h - f.top - f.bottom }));
-  parts.push(text(4, f.top + 2, yLabel, { class: "unit", "dominant-baseline": "hanging" }));
+  parts.push(text(4, 3, yLabel, { class: "unit", "dominant-baseline": "hanging" }));
   return { svg: parts.join(""), x, y };
 }
 
