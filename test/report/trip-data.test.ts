@@ -15,6 +15,9 @@ import { simulate } from "../../sim/simulation";
 import { Scheduler } from "../../sim/world/scheduler";
 import { referenceTrace } from "../scenarios/trip-log";
 import { parseXml } from "./xml-tree";
+import { stopsOf } from "../../sim/report/html/trip-route";
+import { validateTrace } from "../../sim/world/trace-loader";
+import { World } from "../../sim/world/world";
 
 describe("the report's data from one run of the reference day", () => {
   const trace = referenceTrace("beijing-tianjin-reefer");
@@ -70,6 +73,34 @@ describe("the report's data from one run of the reference day", () => {
 
   it("is the same page twice (no clock, no randomness in it)", () => {
     expect(tripReportHtml(trace, r)).toBe(tripReportHtml(trace, r));
+  });
+});
+
+describe("stops and parks", () => {
+  it("tells a stop with the engine running from a park with the ignition off, and ignores traffic", () => {
+    const trace = validateTrace({
+      start: "2026-07-01T06:00:00+08:00",
+      duration: 7200,
+      device: { id: "13800138000" },
+      route: [
+        { t: 0, lat: 39.9, lon: 116.4 },
+        { t: 600, lat: 39.95, lon: 116.4 },
+        { t: 1200, lat: 39.95, lon: 116.4 }, // 10 min in one place, ignition on: a stop
+        { t: 1800, lat: 40.0, lon: 116.4 },
+        { t: 1900, lat: 40.0, lon: 116.4 }, // 100 s: traffic
+        { t: 2400, lat: 40.05, lon: 116.4 },
+      ],
+      ignition: [
+        { t: 0, on: true },
+        { t: 2400, on: false },
+      ],
+    });
+    const stops = stopsOf(new World(trace), 600);
+    expect(stops.map((m) => [m.kind, m.t, m.durationS])).toEqual([
+      ["stop", 600, 600],
+      ["park", 2400, 4800],
+    ]);
+    expect(stops[1].label).toBe("parked 80 min");
   });
 });
 

@@ -21,6 +21,9 @@ table.probes td, table.probes th, table.components td, table.components th { tex
 table.components { width: auto; min-width: 40%; }
 table.components td:first-child, table.components th:first-child { text-align: left; }
 table.probes td:first-child, table.probes th:first-child { text-align: left; }
+ol.events { columns: 2; column-gap: 24px; list-style: none; padding: 0; margin: 4px 0 8px; font-size: 11px; }
+ol.events li { break-inside: avoid; }
+ol.events .when { color: #555; font-variant-numeric: tabular-nums; margin-right: 2px; }
 .legend { margin: 0 0 8px; font-size: 11px; color: #444; }
 .legend span { margin-right: 12px; white-space: nowrap; }
 .sw { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: -1px; border-radius: 2px; }

@@ -5,7 +5,7 @@
  *   inputs:  TripData.route, TripData.markers
  *   outputs: an SVG chart and its legend
  */
-import { chart, el, esc, legend, num, path, text, ticks } from "./svg";
+import { chart, dayTime, el, esc, legend, num, path, text, ticks } from "./svg";
 import type { TrackPoint, TripData } from "./trip-data";
 import { MARKER_STYLES, markerShape } from "./map-legend";
 
@@ -154,5 +154,16 @@ export function routeMap(d: TripData): string {
       .map((k) => ({ cls: `mk-${k}`, label: `${MARKER_STYLES[k].label} (${count(k)})` })),
   ];
   const scaleKm = num(1 / p.pxPerM / 1000 * 100, 1);
-  return chart("route", W, H, `route of ${d.name}, 100 px ≈ ${scaleKm} km`, parts.join("")) + legend(entries);
+  return chart("route", W, H, `route of ${d.name}, 100 px ≈ ${scaleKm} km`, parts.join("")) + legend(entries) + eventList(d);
+}
+
+/** The markers as a list with local times, for print (where tooltips do not show) and for audits. */
+function eventList(d: TripData): string {
+  const local0 = d.startUtcMs / 1000 + d.tzOffsetMin * 60;
+  const items = d.markers
+    .filter((m) => m.kind !== "start" && m.kind !== "end")
+    .map((m) => {
+      return el("li", {}, el("i", { class: `sw mk-${m.kind}` }), el("span", { class: "when" }, esc(dayTime(local0 + m.t))), " ", esc(m.label));
+    });
+  return items.length ? el("ol", { class: "events" }, ...items) : "";
 }

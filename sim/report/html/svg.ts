@@ -100,6 +100,12 @@ export function clock(localS: number, dayOnly = false): string {
   return `${hh}:${mm}`;
 }
 
+/** "01 Jul 06:10": a moment in full, for lists. */
+export function dayTime(localS: number): string {
+  const d = new Date(Math.round(localS) * 1000);
+  return `${clock(localS, true)} ${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+}
+
 /** Axes, grid and labels of a time chart; returns the markup and the scales. */
 export function timeAxes(
   f: Frame,

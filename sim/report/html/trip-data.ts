@@ -185,6 +185,15 @@ function tempGaps(records: readonly RecordFate[], endS: number): Span[] {
   return gaps;
 }
 
+/** "temp-high rear 10.6 °C": the alarm as the platform received it, its probe by name. */
+function alarmLabel(trace: Trace, r: SimResult, seq: number, code: string): string {
+  const d = r.server.record(seq)?.rec.detail;
+  if (!d) return code;
+  const probe = d.probe !== undefined ? trace.device.probes[d.probe] : undefined;
+  const extreme = d.extreme !== undefined ? `${(d.extreme / 10).toFixed(1)} °C` : undefined;
+  return [code, probe, extreme].filter((x) => x !== undefined).join(" ");
+}
+
 export function tripData(trace: Trace, r: SimResult): TripData {
   const world = new World(trace);
   const endS = trace.duration;
@@ -214,7 +223,7 @@ export function tripData(trace: Trace, r: SimResult): TripData {
       coverage: coverageSpans(trace),
       positions,
     },
-    markers: routeMarkers(world, stopsOf(world, traceConfig(trace).park_after_s), lines, r.series.rdssSends),
+    markers: routeMarkers(world, stopsOf(world, traceConfig(trace).park_after_s), lines, r.series.rdssSends, (seq, code) => alarmLabel(trace, r, seq, code)),
     temperature: { probes: probeSeries(trace, r, records), gaps: tempGaps(records, endS), ruleS: GSP_MAX_GAP_S },
     energy: {
       stepS: ch.stepMs / 1000,

@@ -79,7 +79,13 @@ interface EventLine {
 }
 
 /** Start, end, stops and parks, then the device's events at the truck's position when they happened, in time order. */
-export function routeMarkers(world: World, stops: Marker[], lines: readonly EventLine[], rdss: readonly RdssSend[]): Marker[] {
+export function routeMarkers(
+  world: World,
+  stops: Marker[],
+  lines: readonly EventLine[],
+  rdss: readonly RdssSend[],
+  alarmLabel: (seq: number, code: string) => string = (_seq, code) => code,
+): Marker[] {
   const at = (kind: string, t: number, label: string): Marker => {
     const p = world.position(t);
     return { kind, t, lat: p.lat, lon: p.lon, label };
@@ -87,7 +93,7 @@ export function routeMarkers(world: World, stops: Marker[], lines: readonly Even
   const out: Marker[] = [at("start", 0, "start"), at("end", world.trace.duration, "end"), ...stops];
   for (const l of lines) {
     if (l.name === "door-edge" && l.fields.level === "1") out.push(at("door", l.t, "door opened"));
-    else if (l.name === "record" && l.fields.kind === "alarm" && l.fields.raised === "1") out.push(at("alarm", l.t, l.fields.code ?? "alarm"));
+    else if (l.name === "record" && l.fields.kind === "alarm" && l.fields.raised === "1") out.push(at("alarm", l.t, alarmLabel(Number(l.fields.seq), l.fields.code ?? "alarm")));
   }
   for (const s of rdss)
     if (s.atMs / 1000 <= world.trace.duration) out.push(at("rdss", s.atMs / 1000, `short message (${s.seqs.length} records)`));
