@@ -120,7 +120,7 @@ export function timeAxes(
   const x = scale(t0, t1, f.left, f.w - f.right);
   const y = scale(y0, y1, f.h - f.bottom, f.top);
   const parts: string[] = [];
-  for (const v of ticks(y0, y1, 4)) {
+  for (const v of ticks(y0, y1, 5)) {
     parts.push(el("line", { class: "grid", x1: f.left, x2: f.w - f.right, y1: y(v), y2: y(v) }));
     parts.push(text(f.left - 4, y(v) + 3, yFmt(v), { class: "tick", "text-anchor": "end" }));
   }
