@@ -9,12 +9,14 @@ import { ChargeSeries, sampleStepMs } from "../../sim/report/charge-series";
 import { PowerMeter } from "../../sim/report/power-meter";
 import { powerTable } from "../../sim/report/power-table";
 import { tripReportHtml } from "../../sim/report/html/trip-report";
-import { tripData } from "../../sim/report/html/trip-data";
+import { tripData, type TripData } from "../../sim/report/html/trip-data";
+import { deliverySection } from "../../sim/report/html/delivery-chart";
+import { temperatureSection } from "../../sim/report/html/temperature-chart";
 import { esc, num, path, ticks, timeTicks } from "../../sim/report/html/svg";
 import { simulate } from "../../sim/simulation";
 import { Scheduler } from "../../sim/world/scheduler";
 import { referenceTrace } from "../scenarios/trip-log";
-import { parseXml } from "./xml-tree";
+import { findAll, parseXml, textOf } from "./xml-tree";
 import { stopsOf } from "../../sim/report/html/trip-route";
 import { validateTrace } from "../../sim/world/trace-loader";
 import { World } from "../../sim/world/world";
@@ -69,6 +71,22 @@ describe("the report's data from one run of the reference day", () => {
     for (const m of d.markers) expect(m.t).toBeLessThanOrEqual(trace.duration);
     expect(d.markers.some((m) => m.kind === "park")).toBe(true);
     expect(d.route.positions.length).toBe(s.fixes);
+  });
+
+  it("draws what the reference day does not have: a GSP gap, an excursion never cleared, a record never received", () => {
+    const probes = d.temperature.probes.map((p) => ({ ...p, excursions: [{ from: 40_000, to: trace.duration, label: "temp-high" }] }));
+    const gappy: TripData = { ...d, temperature: { ...d.temperature, probes, gaps: [{ from: 1000, to: 1700, label: "700 s" }] } };
+    const temp = parseXml(`<div>${temperatureSection(gappy)}</div>`);
+    const rects = (cls: string) => findAll(temp, (n) => n.name === "rect" && n.attrs.class === cls);
+    expect(rects("gap").length).toBe(d.temperature.probes.length);
+    expect(rects("excursion").length).toBe(d.temperature.probes.length);
+    expect(textOf(findAll(temp, (n) => n.attrs["data-check"] === "gsp")[0])).toBe("1 gap(s) over 300 s: 12 min from 01 Jul 06:16");
+    const records = d.delivery.records.map((f, i) => (i === 3 ? { ...f, arrivedT: null, via: null } : f));
+    const lossy: TripData = { ...d, delivery: { ...d.delivery, records } };
+    const del = parseXml(`<div>${deliverySection(lossy)}</div>`);
+    const lost = findAll(del, (n) => n.name === "g" && n.attrs.class === "dl-lost")[0];
+    expect(lost.children.length).toBe(1);
+    expect(textOf(lost)).toBe(`record ${records[3].seq} (${records[3].kind}) never received`);
   });
 
   it("is the same page twice (no clock, no randomness in it)", () => {

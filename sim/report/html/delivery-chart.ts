@@ -7,7 +7,7 @@
  *   outputs: HTML (two charts, legend, note)
  */
 import { duration } from "./trip-route";
-import { chart, el, esc, frame, legend, num, path, scale, text, timeAxes } from "./svg";
+import { chart, dayTime, el, esc, frame, legend, num, path, scale, text, timeAxes } from "./svg";
 import type { TripData } from "./trip-data";
 
 const W = 760;
@@ -88,7 +88,7 @@ export function deliverySection(d: TripData): string {
   const note =
     `${recs.length} records created, ${recs.length - recs.filter((r) => r.arrivedT === null).length} received ` +
     `(${viaRdss} first by short message), ${s.records_lost} lost. ` +
-    (w ? `Worst alarm latency ${num(s.max_alarm_latency_s, 1)} s (record ${w.seq}, raised at ${num(w.t / 3600, 2)} h).` : "No alarm raised.") +
+    (w ? `Worst alarm latency ${num(s.max_alarm_latency_s, 1)} s (record ${w.seq}, raised ${dayTime(d.startUtcMs / 1000 + d.tzOffsetMin * 60 + w.t)}).` : "No alarm raised.") +
     ` The dashed line is the end of the trace; after it the device runs on so the backlog can drain.`;
   return [
     latencyChart(d, end),

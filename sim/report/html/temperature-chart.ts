@@ -7,7 +7,7 @@
  *   outputs: HTML (charts, legend, tables)
  */
 import { duration } from "./trip-route";
-import { chart, el, esc, frame, legend, num, text, timeAxes, type Frame } from "./svg";
+import { chart, dayTime, el, esc, frame, legend, num, text, timeAxes, type Frame } from "./svg";
 import type { ProbeSeries, TripData } from "./trip-data";
 
 const W = 760;
@@ -76,6 +76,7 @@ const cell = (key: string, v: number | null, fmt: (n: number) => string = String
 export function temperatureSection(d: TripData): string {
   const yd = domain(d);
   const t = d.temperature;
+  const local0 = d.startUtcMs / 1000 + d.tzOffsetMin * 60;
   const out: string[] = [];
   for (const p of t.probes) out.push(probeChart(d, p, yd));
   out.push(
@@ -105,7 +106,7 @@ export function temperatureSection(d: TripData): string {
   });
   out.push(el("table", { class: "figures probes" }, el("thead", {}, head), el("tbody", {}, ...rows)));
   const gaps = t.gaps.length
-    ? `${t.gaps.length} gap(s) over ${t.ruleS} s: ` + t.gaps.map((g) => `${duration(g.to - g.from)} from ${num(g.from / 3600, 2)} h`).join("; ")
+    ? `${t.gaps.length} gap(s) over ${t.ruleS} s: ` + t.gaps.map((g) => `${duration(g.to - g.from)} from ${dayTime(local0 + g.from)}`).join("; ")
     : `no gap over ${t.ruleS} s between temperature records`;
   out.push(el("p", { class: "note", "data-check": "gsp" }, esc(gaps)));
   return out.join("");
