@@ -26,25 +26,13 @@ import type { Summary } from "./report/summary";
 import type { Trace } from "./world/trace-types";
 import { SimUart } from "./devices/uart";
 import { World } from "./world/world";
-import { sampleStepMs, type ChargeSamples } from "./report/charge-series";
+import { sampleStepMs } from "./report/charge-series";
+import type { RdssSend, TripSeries } from "./report/trip-series";
 
 /** After the trace: time for the backlog to drain before a record still undelivered counts as lost. */
 export const DRAIN_S = 6 * 3600;
 /** The record-log partition of the reference board (hal/moddable/esp32/partitions.csv, `records`): 256 × 4 KB sectors. */
 const FLASH_PAGES = 256;
-
-/** A short message the module put on the air (received by the centre), with the records it carried. */
-export interface RdssSend {
-  atMs: number;
-  seqs: number[];
-}
-
-/** What the run observed over time, beyond the end figures. */
-export interface TripSeries {
-  /** Charge per component up to the end of the trace. */
-  charge: ChargeSamples;
-  rdssSends: RdssSend[];
-}
 
 export interface SimResult {
   summary: Summary;

@@ -4,14 +4,14 @@
  * short-message sends) and the trace itself (route, coverage, the configured bands). No second simulation.
  * Times are seconds since the trace start. Sections read only this model, so a new kind of marker (an area, a
  * geofence crossing) is a new entry in `markers` (and a style in map-legend), not a change to every chart.
- *   inputs:  the trace and the SimResult of simulate(trace)
+ *   inputs:  the trace and what simulate(trace) returned (RunView: summary, transcript, server, series)
  *   outputs: TripData
  */
 import { parseBands } from "../../../firmware/coldchain/bands";
 import { parseEvent } from "../../../firmware/core/events";
 import type { Route } from "../../world/fleet-server";
 import { traceConfig } from "../observe";
-import type { SimResult } from "../../simulation";
+import type { RunView } from "../trip-series";
 import type { Summary } from "../summary";
 import type { Trace } from "../../world/trace-types";
 import { World } from "../../world/world";
@@ -105,7 +105,7 @@ function events(transcript: readonly string[], endS: number): Line[] {
   return out;
 }
 
-function fates(lines: readonly Line[], r: SimResult): RecordFate[] {
+function fates(lines: readonly Line[], r: RunView): RecordFate[] {
   const out: RecordFate[] = [];
   for (const l of lines) {
     if (l.name !== "record" || !(Number(l.fields.seq) > 0)) continue;
@@ -139,7 +139,7 @@ function backlogOf(records: readonly RecordFate[]): { t: number; n: number }[] {
   return out;
 }
 
-function probeSeries(trace: Trace, r: SimResult, records: readonly RecordFate[]): ProbeSeries[] {
+function probeSeries(trace: Trace, r: RunView, records: readonly RecordFate[]): ProbeSeries[] {
   const bands = parseBands(traceConfig(trace).bands, trace.device.probes);
   const endS = trace.duration;
   return trace.device.probes.map((name, i) => {
@@ -186,7 +186,7 @@ function tempGaps(records: readonly RecordFate[], endS: number): Span[] {
 }
 
 /** "temp-high rear 10.6 °C": the alarm as the platform received it, its probe by name. */
-function alarmLabel(trace: Trace, r: SimResult, seq: number, code: string): string {
+function alarmLabel(trace: Trace, r: RunView, seq: number, code: string): string {
   const d = r.server.record(seq)?.rec.detail;
   if (!d) return code;
   const probe = d.probe !== undefined ? trace.device.probes[d.probe] : undefined;
@@ -194,7 +194,7 @@ function alarmLabel(trace: Trace, r: SimResult, seq: number, code: string): stri
   return [code, probe, extreme].filter((x) => x !== undefined).join(" ");
 }
 
-export function tripData(trace: Trace, r: SimResult): TripData {
+export function tripData(trace: Trace, r: RunView): TripData {
   const world = new World(trace);
   const endS = trace.duration;
   const lines = events(r.transcript, endS);

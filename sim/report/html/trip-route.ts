@@ -6,7 +6,7 @@
  *   outputs: Span[] (coverage), Marker[]
  */
 import { distanceM, type World } from "../../world/world";
-import type { RdssSend } from "../../simulation";
+import type { RdssSend } from "../trip-series";
 import type { Trace } from "../../world/trace-types";
 
 /** A stretch of time (seconds since the trace start). */
