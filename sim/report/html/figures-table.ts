@@ -19,6 +19,7 @@ const LABELS: Record<string, [string, string]> = {
   avg_current_uA: ["average current", "µA"],
   floor_mAh: ["energy floor", "mAh"],
   floor_ratio: ["used ÷ floor", "×"],
+  floor_wakes: ["boots the floor counts", ""],
   battery_life_days: ["battery life", "days"],
   fixes: ["fixes", ""],
   fix_failures: ["failed searches", ""],
