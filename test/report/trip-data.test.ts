@@ -12,6 +12,7 @@ import { tripReportHtml } from "../../sim/report/html/trip-report";
 import { tripData, type TripData } from "../../sim/report/html/trip-data";
 import { deliverySection } from "../../sim/report/html/delivery-chart";
 import { temperatureSection } from "../../sim/report/html/temperature-chart";
+import { routeMap } from "../../sim/report/html/route-map";
 import { esc, num, path, ticks, timeTicks } from "../../sim/report/html/svg";
 import { simulate } from "../../sim/simulation";
 import { Scheduler } from "../../sim/world/scheduler";
@@ -91,6 +92,26 @@ describe("the report's data from one run of the reference day", () => {
 
   it("is the same page twice (no clock, no randomness in it)", () => {
     expect(tripReportHtml(trace, r)).toBe(tripReportHtml(trace, r));
+  });
+});
+
+describe("areas", () => {
+  it("draws the areas the platform set and marks each area event where it happened", () => {
+    const trace = referenceTrace("two-customers-areas");
+    const r = simulate(trace);
+    const d = tripData(trace, r);
+    const sent = new Set<string>();
+    for (const dl of trace.downlinks) if (dl.message === "set-areas") for (const a of dl.area?.areas ?? []) sent.add(`${a.type}:${a.id}`);
+    // what was deleted or replaced later is not drawn
+    expect(d.route.areas.length).toBeGreaterThan(0);
+    expect(d.route.areas.length).toBeLessThanOrEqual(sent.size);
+    for (const a of d.route.areas) expect(a.outline.length).toBeGreaterThanOrEqual(3);
+    const events = r.transcript.filter((l) => / info area code=\S+ raised=1 /.test(l) && Number(l.split(" ")[0]) <= trace.duration).length;
+    expect(events).toBeGreaterThan(0);
+    expect(d.markers.filter((m) => m.kind === "area").length).toBe(events);
+    expect(d.markers.some((m) => m.kind === "alarm" && m.label.startsWith("area-"))).toBe(false);
+    const map = parseXml(`<div>${routeMap(d)}</div>`);
+    expect(findAll(map, (n) => n.attrs.class === "area-outline").length).toBe(d.route.areas.length);
   });
 });
 

@@ -49,13 +49,13 @@ const LABELS: Record<string, [string, string]> = {
 
 export type Leaf = string | number | boolean | null;
 
-/** Every scalar of the summary with its path, probes excepted, in the summary's own order. */
+/** Every scalar of the summary with its path (list items by index), probes excepted, in the summary's own order. */
 export function summaryLeaves(s: Summary): { key: string; value: Leaf }[] {
   const out: { key: string; value: Leaf }[] = [];
   const walk = (prefix: string, v: unknown): void => {
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+    if (v !== null && typeof v === "object") {
       for (const k of Object.keys(v)) walk(prefix ? `${prefix}.${k}` : k, (v as Record<string, unknown>)[k]);
-    } else if (!Array.isArray(v)) out.push({ key: prefix, value: v as Leaf });
+    } else out.push({ key: prefix, value: v as Leaf });
   };
   for (const k of Object.keys(s)) if (k !== "probes") walk(k, (s as unknown as Record<string, unknown>)[k]);
   return out;

@@ -19,6 +19,7 @@ export const MARKER_STYLES: Record<string, MarkerStyle> = {
   park: { label: "park", shape: "square", size: 7 },
   door: { label: "door opened", shape: "triangle", size: 6 },
   alarm: { label: "alarm raised", shape: "diamond", size: 6 },
+  area: { label: "area event", shape: "circle", size: 6 },
   rdss: { label: "short message sent", shape: "star", size: 7 },
 };
 

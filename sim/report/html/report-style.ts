@@ -52,6 +52,9 @@ text.note { fill: #666; font-size: 12px; }
 .mk-park, .sw.mk-park { fill: #1f5fa8; background: #1f5fa8; }
 .mk-door, .sw.mk-door { fill: #e67e22; background: #e67e22; }
 .mk-alarm, .sw.mk-alarm { fill: #d62728; background: #d62728; }
+.mk-area, .sw.mk-area { fill: #17becf; background: #17becf; }
+.area-outline, .sw.area-outline { fill: #17becf; fill-opacity: 0.12; stroke: #0f8a96; stroke-width: 1.2; stroke-dasharray: 4 2; background: #bfeef3; }
+.area-label { fill: #0f6f78; }
 .mk-rdss, .sw.mk-rdss { fill: #8e44ad; background: #8e44ad; }
 .scalebar path { fill: none; stroke: #333; stroke-width: 1.5; }
 .leader { stroke: #555; stroke-width: 0.8; fill: none; }

@@ -133,9 +133,15 @@ function spread(pts: { x: number; y: number; m: { kind: string; label: string; t
 
 export function routeMap(d: TripData): string {
   const track = d.route.track;
-  const p = project([...track, ...d.route.positions, ...d.markers]);
+  const p = project([...track, ...d.route.positions, ...d.markers, ...d.route.areas.flatMap((a) => a.outline)]);
   const xy = (q: { lat: number; lon: number }): [number, number] => [p.x(q.lon), p.y(q.lat)];
   const parts: string[] = [el("rect", { class: "land", x: 0, y: 0, width: W, height: H }), graticule(p)];
+  for (const a of d.route.areas) {
+    const pts = a.outline.map(xy);
+    const top = pts.reduce((b, q) => (q[1] < b[1] ? q : b), pts[0]);
+    parts.push(el("path", { class: "area-outline", d: path(pts) + "Z" }, el("title", {}, esc(a.label))));
+    parts.push(text(top[0], top[1] - 3, a.label, { class: "tick area-label", "text-anchor": "middle" }));
+  }
   parts.push(el("path", { class: "track", d: path(track.map(xy)) }));
   for (const c of d.route.coverage)
     parts.push(el("path", { class: `cov cov-${c.label}`, d: path(stretch(track, c.from, c.to).map(xy)) }, el("title", {}, esc(`NB-IoT ${c.label}`))));
@@ -147,6 +153,7 @@ export function routeMap(d: TripData): string {
   const entries = [
     { cls: "track", label: "route" },
     { cls: "fix", label: `position received (${d.route.positions.length})` },
+    ...(d.route.areas.length ? [{ cls: "area-outline", label: `area set by the platform (${d.route.areas.length})` }] : []),
     ...(d.route.coverage.some((c) => c.label === "poor") ? [{ cls: "cov-poor", label: "NB-IoT poor" }] : []),
     ...(d.route.coverage.some((c) => c.label === "none") ? [{ cls: "cov-none", label: "no NB-IoT coverage" }] : []),
     ...Object.keys(MARKER_STYLES)

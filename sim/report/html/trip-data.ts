@@ -15,7 +15,7 @@ import type { RunView } from "../trip-series";
 import type { Summary } from "../summary";
 import type { Trace } from "../../world/trace-types";
 import { World } from "../../world/world";
-import { coverageSpans, routeMarkers, stopsOf, type Marker, type Span } from "./trip-route";
+import { coverageSpans, platformAreas, routeMarkers, stopsOf, type MapArea, type Marker, type Span } from "./trip-route";
 
 /** GSP transport rules: a temperature record at least every 5 minutes. */
 export const GSP_MAX_GAP_S = 300;
@@ -59,6 +59,8 @@ export interface TripData {
     coverage: Span[];
     /** Positions the platform received (the device's fixes). */
     positions: TrackPoint[];
+    /** Areas the platform set on the device (geofences). */
+    areas: MapArea[];
   };
   /** Events on the map and the timelines: start, end, stop, park, door, alarm, rdss, … */
   markers: Marker[];
@@ -222,6 +224,7 @@ export function tripData(trace: Trace, r: RunView): TripData {
       track: trace.route.map((p) => ({ t: p.t, lat: p.lat, lon: p.lon })),
       coverage: coverageSpans(trace),
       positions,
+      areas: platformAreas(trace),
     },
     markers: routeMarkers(world, stopsOf(world, traceConfig(trace).park_after_s), lines, r.series.rdssSends, (seq, code) => alarmLabel(trace, r, seq, code)),
     temperature: { probes: probeSeries(trace, r, records), gaps: tempGaps(records, endS), ruleS: GSP_MAX_GAP_S },

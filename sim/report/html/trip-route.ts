@@ -8,6 +8,7 @@
 import { distanceM, type World } from "../../world/world";
 import type { RdssSend } from "../trip-series";
 import type { Trace } from "../../world/trace-types";
+import type { Area } from "../../../firmware/config/area";
 
 /** A stretch of time (seconds since the trace start). */
 export interface Span {
@@ -17,12 +18,54 @@ export interface Span {
 }
 
 export interface Marker {
-  kind: string; // start, end, stop, park, door, alarm, rdss — map-legend knows how to draw each
+  kind: string; // start, end, stop, park, door, alarm, area, rdss — map-legend knows how to draw each
   t: number;
   lat: number;
   lon: number;
   label: string;
   durationS?: number;
+}
+
+/** An area the platform set on the device, as an outline to draw. */
+export interface MapArea {
+  id: number;
+  label: string;
+  outline: { lat: number; lon: number }[];
+}
+
+/** A circle as a 48-gon (small circles on the sphere: an equirectangular offset is exact enough at this scale). */
+function circle(lat: number, lon: number, radiusM: number): { lat: number; lon: number }[] {
+  const out: { lat: number; lon: number }[] = [];
+  const dLat = radiusM / 111_320;
+  const dLon = dLat / Math.cos((lat * Math.PI) / 180);
+  for (let i = 0; i < 48; i++) {
+    const a = (2 * Math.PI * i) / 48;
+    out.push({ lat: lat + dLat * Math.sin(a), lon: lon + dLon * Math.cos(a) });
+  }
+  return out;
+}
+
+function outline(a: Area): { lat: number; lon: number }[] {
+  if (a.type === 1) return circle(a.center.lat, a.center.lon, a.radiusM);
+  if (a.type === 2) return [a.nw, { lat: a.nw.lat, lon: a.se.lon }, a.se, { lat: a.se.lat, lon: a.nw.lon }];
+  return a.points;
+}
+
+/** The areas the trace's platform sends (set-areas), the latest of each shape and id, minus those it deletes. */
+export function platformAreas(trace: Trace): MapArea[] {
+  const byKey = new Map<string, MapArea>();
+  for (const d of trace.downlinks) {
+    const a = d.area;
+    if (!a) continue;
+    const type = a.shape === "circle" ? 1 : a.shape === "rectangle" ? 2 : 3;
+    if (d.message === "delete-areas") {
+      for (const k of [...byKey.keys()]) if (k.startsWith(`${type}:`) && (!a.areaIds || a.areaIds.some((id) => k === `${type}:${id}`))) byKey.delete(k);
+    } else if (d.message === "set-areas") {
+      if (a.action === "update") for (const k of [...byKey.keys()]) if (k.startsWith(`${type}:`)) byKey.delete(k);
+      for (const x of a.areas ?? []) byKey.set(`${type}:${x.id}`, { id: x.id, label: x.name ? `${x.name} (${x.id})` : `area ${x.id}`, outline: outline(x) });
+    }
+  }
+  return [...byKey.values()];
 }
 
 /** A stop shorter than this is traffic, not a stop worth a mark. */
@@ -93,7 +136,9 @@ export function routeMarkers(
   const out: Marker[] = [at("start", 0, "start"), at("end", world.trace.duration, "end"), ...stops];
   for (const l of lines) {
     if (l.name === "door-edge" && l.fields.level === "1") out.push(at("door", l.t, "door opened"));
-    else if (l.name === "record" && l.fields.kind === "alarm" && l.fields.raised === "1") out.push(at("alarm", l.t, alarmLabel(Number(l.fields.seq), l.fields.code ?? "alarm")));
+    else if (l.name === "area" && l.fields.raised === "1") out.push(at("area", l.t, `${l.fields.code} ${l.fields.id}`));
+    else if (l.name === "record" && l.fields.kind === "alarm" && l.fields.raised === "1" && !(l.fields.code ?? "").startsWith("area-"))
+      out.push(at("alarm", l.t, alarmLabel(Number(l.fields.seq), l.fields.code ?? "alarm")));
   }
   for (const s of rdss)
     if (s.atMs / 1000 <= world.trace.duration) out.push(at("rdss", s.atMs / 1000, `short message (${s.seqs.length} records)`));
