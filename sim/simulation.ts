@@ -2,7 +2,9 @@
  * Assembles one simulated trip: the world from the trace, the device's parts (GNSS, modem, short-message module,
  * probes, flash, RTC memory, settings), the fleet server, and the runner that boots the firmware at every wake.
  * After the trace ends the device keeps running for a drain period so records still in flight can land; energy
- * figures are taken at the end of the trace, delivery figures after the drain.
+ * figures are taken at the end of the trace, delivery figures after the drain. Besides the summary it hands back
+ * the time series the trip report draws (charge per component over time, short-message sends): observed during
+ * the same run, never by a second one.
  */
 import type { Ports } from "../hal/ports";
 import { boot as firmwareBoot } from "../firmware/app/main";
@@ -24,6 +26,8 @@ import type { Summary } from "./report/summary";
 import type { Trace } from "./world/trace-types";
 import { SimUart } from "./devices/uart";
 import { World } from "./world/world";
+import { sampleStepMs } from "./report/charge-series";
+import type { RdssSend, TripSeries } from "./report/trip-series";
 
 /** After the trace: time for the backlog to drain before a record still undelivered counts as lost. */
 export const DRAIN_S = 6 * 3600;
@@ -35,6 +39,7 @@ export interface SimResult {
   transcript: string[];
   serverLog: string[];
   server: FleetServer;
+  series: TripSeries;
 }
 
 export interface SimOptions {
@@ -60,9 +65,10 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
   const sched = new Scheduler();
   const world = new World(trace);
   const rng = new Rng(trace.seed);
-  const meter = new PowerMeter(sched, powerTable(trace.power));
+  const meter = new PowerMeter(sched, powerTable(trace.power), sampleStepMs(trace.duration));
   const server = new FleetServer(trace.downlinks);
   const transcript: string[] = [];
+  const rdssSends: RdssSend[] = [];
 
   const gnss = new SimGnss({ sched, world, meter, rng: rng.fork("gnss"), model: trace.device.gnss });
   const gnssUart = new SimUart(sched, gnss);
@@ -72,6 +78,7 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
   modem.attach(modemUart);
 
   const rdss = simRdssFor(trace, { sched, world, meter, rng: rng.fork("rdss") }, (msg, atMs) => {
+    rdssSends.push({ atMs, seqs: msg.records.map((r) => r.seq) });
     for (const rec of msg.records) server.acceptRecord(rec, atMs, "rdss");
   });
 
@@ -113,8 +120,9 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
     rdssSent: rdss?.sim.counters.sent ?? 0,
     modemSearchS: meter.secondsIn("modem", "searching"),
   };
+  const charge = meter.series!.samples();
   sched.run(endMs + drainMs);
   const summary = summarize({ trace, world, table: meter.table, server, runner, transcript, atEnd });
   const serverLog = server.transcript.map((e) => JSON.stringify({ t: e.atMs / 1000, dir: e.dir, msgId: e.msgId, serial: e.serial, body: e.body }));
-  return { summary, transcript, serverLog, server };
+  return { summary, transcript, serverLog, server, series: { charge, rdssSends } };
 }

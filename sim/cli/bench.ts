@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- [--set key=value ...] [--no-xs] [trace.json ...]]` (Node): replays every reference trip (or
- * the given files) and prints the energy, radio and delivery figures, then runs the same trips inside the XS
+ * `npm run bench [-- [--set key=value ...] [--no-xs] [--json] [trace.json ...]]` (Node): replays every reference
+ * trip (or the given files) and prints the energy, radio and delivery figures, then runs the same trips inside the XS
  * engine (xsnap worker) and prints computrons per wake and heap. `--set` overrides a configuration key in every
  * trace (e.g. `--set heartbeat_s=900` to add a heartbeat report every 15 minutes). The XS run replays the first
  * XS_DAYS of each trip only (the engine is ~10× slower than Node and its per-crank meter is 32-bit); its figures
- * are rates per wake, which a day of the trip shows as well as a week.
+ * are rates per wake, which a day of the trip shows as well as a week. On a terminal each trip shows a progress
+ * line while it runs; `--json` prints one JSON object (the rows of both parts) and nothing else.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { simulate } from "../simulation";
 import { loadTrace, TraceError } from "../world/trace-loader";
 import type { Trace } from "../world/trace-types";
 import { benchRow, type BenchRow } from "./bench-figures";
+import { progress, type Progress } from "./progress";
 import { bundleSimulator } from "./xs/bundle";
 import { XsWorker } from "./xs/xsnap-driver";
 
@@ -34,13 +36,25 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { files: string[]; sets: Record<string, number | string>; xs: boolean } {
+interface XsRow {
+  trace: string;
+  wakes: number;
+  computrons: number;
+  perWake: number;
+  heapSlots: number | null;
+  xsMsPerWake: number;
+  nodeMsPerWake: number;
+}
+
+function parseArgs(argv: string[]): { files: string[]; sets: Record<string, number | string>; xs: boolean; json: boolean } {
   const files: string[] = [];
   const sets: Record<string, number | string> = {};
   let xs = true;
+  let json = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--no-xs") xs = false;
+    else if (a === "--json") json = true;
     else if (a === "--set") {
       const kv = argv[++i] ?? "";
       const eq = kv.indexOf("=");
@@ -52,7 +66,7 @@ function parseArgs(argv: string[]): { files: string[]; sets: Record<string, numb
   }
   if (files.length === 0)
     for (const f of readdirSync(TRACES_DIR).sort()) if (f.endsWith(".json")) files.push(join(TRACES_DIR, f));
-  return { files, sets, xs };
+  return { files, sets, xs, json };
 }
 
 /** The trace up to `end` s: every timed series keeps its entries at or before the end. */
@@ -153,12 +167,13 @@ function printNode(runs: NodeRun[]): void {
   console.log(table(["trace", "created", "delivered", "lost", "alarms ok/raised", "max latency s"], delivery));
 }
 
-async function runXs(jobs: Job[], runs: NodeRun[]): Promise<void> {
+async function runXs(jobs: Job[], runs: NodeRun[], prog: Progress): Promise<XsRow[]> {
   const bundle = bundleSimulator();
-  const rows: string[][] = [];
+  const rows: XsRow[] = [];
   for (let i = 0; i < jobs.length; i++) {
     // One worker per trip, so the heap figure is that trip's alone.
     const xs = new XsWorker();
+    prog.start(i, jobs.length, `${runs[i].row.trace}: first ${XS_DAYS} d in the XS engine`);
     try {
       await xs.evaluate(bundle);
       const t0 = performance.now();
@@ -168,35 +183,55 @@ async function runXs(jobs: Job[], runs: NodeRun[]): Promise<void> {
       if (!out.summary) throw new Error(`XS run of ${jobs[i].file}: ${out.error ?? "no summary"}`);
       const wakes = Math.max(1, out.summary.wakes);
       const compute = r.meter.compute ?? 0;
-      rows.push([
-        runs[i].row.trace,
-        String(wakes),
-        String(compute),
-        String(Math.round(compute / wakes)),
-        String(r.meter.currentHeapCount ?? "n/a"),
-        fx(xsMs / wakes, 2),
-        fx(runs[i].ms / Math.max(1, runs[i].row.wakes), 2),
-      ]);
+      rows.push({
+        trace: runs[i].row.trace,
+        wakes,
+        computrons: compute,
+        perWake: Math.round(compute / wakes),
+        heapSlots: r.meter.currentHeapCount ?? null,
+        xsMsPerWake: xsMs / wakes,
+        nodeMsPerWake: runs[i].ms / Math.max(1, runs[i].row.wakes),
+      });
+      prog.done(`${wakes} wakes in ${fx(xsMs / 1000, 1)} s`);
     } finally {
       xs.close();
     }
   }
+  return rows;
+}
+
+function printXs(xsRows: XsRow[]): void {
+  const rows = xsRows.map((r) => [
+    r.trace,
+    String(r.wakes),
+    String(r.computrons),
+    String(r.perWake),
+    r.heapSlots === null ? "n/a" : String(r.heapSlots),
+    fx(r.xsMsPerWake, 2),
+    fx(r.nodeMsPerWake, 2),
+  ]);
   console.log(`\nXS engine, first ${XS_DAYS} day(s) of each trip (whole simulator in xsnap: computrons include the simulated world); Node wall time over the whole trip`);
   console.log(table(["trace", "wakes", "computrons", "per wake", "heap slots", "XS ms/wake", "Node ms/wake"], rows));
 }
 
 async function main(): Promise<void> {
-  const { files, sets, xs } = parseArgs(process.argv.slice(2));
+  const { files, sets, xs, json } = parseArgs(process.argv.slice(2));
   const jobs = files.map((f) => load(f, sets));
-  if (Object.keys(sets).length) console.log(`config overrides: ${JSON.stringify(sets)}\n`);
+  const prog = progress(!json && process.stdout.isTTY === true);
+  if (Object.keys(sets).length && !json) console.log(`config overrides: ${JSON.stringify(sets)}\n`);
   const runs: NodeRun[] = [];
-  for (const job of jobs) {
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i];
+    prog.start(i, jobs.length, `${job.trace.name}: ${fx(job.trace.duration / 86400, 1)} d`);
     const t0 = performance.now();
     const r = simulate(job.trace);
     runs.push({ row: benchRow(job.trace, r), ms: performance.now() - t0 });
+    prog.done(`${r.summary.wakes} wakes in ${fx(runs[i].ms / 1000, 1)} s`);
   }
-  printNode(runs);
-  if (xs) await runXs(jobs, runs);
+  if (!json) printNode(runs);
+  const xsRows = xs ? await runXs(jobs, runs, prog) : [];
+  if (json) process.stdout.write(JSON.stringify({ overrides: sets, trips: runs.map((r) => ({ ...r.row, nodeMs: r.ms })), xs: xsRows }) + "\n");
+  else if (xs) printXs(xsRows);
 }
 
 main().catch((e) => {

@@ -1,20 +1,23 @@
 /**
  * `tracker` command line (Node): the only part of the simulator that touches files and the process.
- *   tracker run <trace.json> [--json] [--out DIR]
+ *   tracker run <trace.json> [--json] [--out DIR] [--html FILE]
  *   tracker nmea <file>
  *   tracker jt808 decode [hex ... | file]   (or one frame per line on stdin; lines of uplink.hex / downlink.hex too)
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { decodeReport } from "../report/jt808-report";
 import { nmeaReport } from "../report/nmea-report";
 import { simulate } from "../simulation";
 import { formatSummary } from "../report/summary-text";
 import { loadTrace, TraceError } from "../world/trace-loader";
 import { parseWireLine, wireLines } from "../report/wire-log";
+import { tripReportHtml } from "../report/html/trip-report";
 
 const USAGE = `usage:
-  tracker run <trace.json> [--json] [--out DIR]   replay a trip in the simulator and print its report
+  tracker run <trace.json> [--json] [--out DIR] [--html FILE]
+                                                  replay a trip in the simulator and print its report;
+                                                  --html (and --out) write the HTML trip report
   tracker nmea <file>                             decode a raw GNSS log, one JSON line per epoch
   tracker jt808 decode [hex ... | file]           decode JT/T 808 frames (arguments, a file such as uplink.hex,
                                                   or one per line on stdin)`;
@@ -35,12 +38,16 @@ function read(path: string): Buffer {
 function run(args: string[]): void {
   let json = false;
   let out: string | undefined;
+  let html: string | undefined;
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--json") json = true;
     else if (args[i] === "--out") {
       out = args[++i];
       if (!out) fail("error: --out needs a directory", 2);
+    } else if (args[i] === "--html") {
+      html = args[++i];
+      if (!html || html.startsWith("--")) fail("error: --html needs a file name", 2);
     } else if (args[i].startsWith("--")) fail(`error: unknown option ${args[i]}\n${USAGE}`, 2);
     else files.push(args[i]);
   }
@@ -54,6 +61,11 @@ function run(args: string[]): void {
     throw e;
   }
   const result = simulate(trace);
+  const page = html || out ? tripReportHtml(trace, result) : "";
+  if (html) {
+    if (dirname(html) !== ".") mkdirSync(dirname(html), { recursive: true });
+    writeFileSync(html, page);
+  }
   if (out) {
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, "summary.json"), JSON.stringify(result.summary, null, 2) + "\n");
@@ -63,6 +75,7 @@ function run(args: string[]): void {
       const lines = wireLines(result.server, dir);
       writeFileSync(join(out, `${dir}link.hex`), lines.join("\n") + (lines.length ? "\n" : ""));
     }
+    writeFileSync(join(out, "report.html"), page);
   }
   process.stdout.write(json ? JSON.stringify(result.summary) + "\n" : formatSummary(result.summary));
 }

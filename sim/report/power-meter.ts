@@ -1,7 +1,9 @@
 /**
  * Per-component charge accounting. A component is in one state at a time, drawing a constant current; changes
  * are stamped with the scheduler's clock. Fixed-energy events (a radio burst, a conversion) are added as charge.
+ * With a sample step, it also keeps the charge over time per component (ChargeSeries) for the trip report.
  */
+import { ChargeSeries } from "./charge-series";
 import type { Scheduler } from "../world/scheduler";
 import { joulesToMah, type PowerTable } from "./power-table";
 
@@ -20,11 +22,15 @@ interface Track {
 export class PowerMeter {
   private tracks = new Map<Component, Track>();
   private external = false;
+  /** Charge over time, when the meter was asked to sample it. */
+  readonly series?: ChargeSeries;
 
   constructor(
     private readonly clock: Scheduler,
     readonly table: PowerTable,
+    sampleMs?: number,
   ) {
+    if (sampleMs !== undefined) this.series = new ChargeSeries(sampleMs, COMPONENTS);
     for (const c of COMPONENTS) this.tracks.set(c, { state: "off", mA: 0, since: 0, mAh: 0, batteryMah: 0, byState: new Map() });
     this.set("board", "on", table.board_mA);
   }
@@ -85,6 +91,7 @@ export class PowerMeter {
   private settle(c: Component): Track {
     const tr = this.tracks.get(c)!;
     const dt = (this.clock.now - tr.since) / 1000;
+    this.series?.advance(c, tr.since, this.clock.now, tr.mAh, tr.batteryMah, tr.mA, !this.external);
     if (dt > 0) {
       const q = (tr.mA * dt) / 3600;
       tr.mAh += q;

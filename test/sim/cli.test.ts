@@ -61,6 +61,24 @@ describe("tracker run", () => {
     expect(readFileSync(join(out, "transcript.txt"), "utf8")).toContain("wake cause=power-on");
   });
 
+  it("writes the HTML report with --html and as report.html with --out, the same bytes on every run", () => {
+    const p = traceFile("html.json", base);
+    const out = join(dir, "out-html");
+    const file = join(dir, "pages", "trip.html");
+    const a = tracker("run", p, "--html", file, "--out", out);
+    expect(a.code).toBe(0);
+    expect(a.out).toMatch(/^trip\s+cli-check/m);
+    const page = readFileSync(file, "utf8");
+    expect(page.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(page).toContain("Trip report: cli-check");
+    expect(readFileSync(join(out, "report.html"), "utf8")).toBe(page);
+    expect(tracker("run", p, "--html", file).code).toBe(0);
+    expect(readFileSync(file, "utf8")).toBe(page);
+    const bad = tracker("run", p, "--html");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--html needs a file/);
+  });
+
   it("prints the human summary without --json", () => {
     const r = tracker("run", traceFile("ok2.json", base));
     expect(r.code).toBe(0);
