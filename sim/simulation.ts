@@ -8,7 +8,7 @@
  */
 import type { Ports } from "../hal/ports";
 import { boot as firmwareBoot } from "../firmware/app/main";
-import { DeviceRunner } from "./devices/device-runner";
+import { type CuttableFlash, DeviceRunner } from "./devices/device-runner";
 import { SimFlash } from "./devices/flash-sim";
 import { FleetServer } from "./world/fleet-server";
 import { SimGnss } from "./devices/gnss-sim";
@@ -32,7 +32,7 @@ import type { RdssSend, TripSeries } from "./report/trip-series";
 /** After the trace: time for the backlog to drain before a record still undelivered counts as lost. */
 export const DRAIN_S = 6 * 3600;
 /** The record-log partition of the reference board (hal/moddable/esp32/partitions.csv, `records`): 256 × 4 KB sectors. */
-const FLASH_PAGES = 256;
+export const FLASH_PAGES = 256;
 
 export interface SimResult {
   summary: Summary;
@@ -45,6 +45,8 @@ export interface SimResult {
 export interface SimOptions {
   boot?: (ports: Ports) => void;
   drainS?: number;
+  /** The record partition (default: a fresh SimFlash of the reference geometry); fault campaigns wrap it. */
+  flash?: CuttableFlash;
 }
 
 /** Settings as the factory provisions them: identity and parts, then the trace's configuration overrides. */
@@ -91,7 +93,7 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
     world,
     meter,
     rng: rng.fork("runner"),
-    flash: new SimFlash(4096, FLASH_PAGES),
+    flash: opts.flash ?? new SimFlash(4096, FLASH_PAGES),
     retained: new SimRetained(4096),
     settings: provision(trace),
     gnss: gnssUart,

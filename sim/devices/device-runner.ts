@@ -21,6 +21,8 @@ export interface CuttableFlash extends RecordFlash {
   disarm?(): void;
   /** Supply back after a cut. */
   powerOn?(): void;
+  /** True after a cut the flash itself fired (armed at a byte of its traffic) until powerOn(). */
+  readonly isDead?: boolean;
 }
 export interface WipeableRetained extends Retained {
   wipe(): void;
@@ -54,6 +56,7 @@ export interface WakeRecord {
 }
 
 const WATCHDOG_MS = 60_000; // a wake with nothing pending for this long is stuck: the task watchdog resets it
+const FLASH_CUT_MS = 5_000; // how long the supply stays off after a cut armed at a flash byte (not by the trace)
 
 export class DeviceRunner {
   wakes: WakeRecord[] = [];
@@ -175,6 +178,12 @@ export class DeviceRunner {
       this.p.flash.disarm?.();
       this.cutPending = false;
       this.cutNow(this.cutFor);
+      return;
+    }
+    // A cut armed at a byte of flash traffic fired inside this callback: the supply is gone, whatever the firmware
+    // did with the exception.
+    if (this.p.flash.isDead && !this.off) {
+      this.cutNow(FLASH_CUT_MS);
       return;
     }
     if (this.awake && gen === this.gen) this.armWatchdog();
