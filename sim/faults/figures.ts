@@ -28,7 +28,7 @@ export class Failures {
 /** One figures block as text lines: `campaign  key value, key value …` then one line per failure. */
 export function formatFigures(f: Figures): string[] {
   const keys = Object.keys(f.counts);
-  const out = [`${f.campaign.padEnd(22)} ${f.failures.length ? "FAIL" : "ok  "}  ${keys.map((k) => `${k} ${f.counts[k]}`).join(", ")}`];
+  const out = [`${f.campaign.padEnd(34)} ${f.failures.length ? "FAIL" : "ok  "}  ${keys.map((k) => `${k} ${f.counts[k]}`).join(", ")}`];
   for (const p of f.failures) out.push(`  ! ${p}`);
   return out;
 }

@@ -35,12 +35,25 @@ export interface CutJudgement {
   lost: number;
   corrupt: number;
   duplicates: number;
+  /** Routine records the cut boot dropped and counted (a full flash: the stated policy). */
+  dropped: number;
   problems: string[];
 }
 
-/** Judges what a log opened after a cut hands out against the uncut states before and after the operation. */
-export function judgeCut(before: PendingSet, after: PendingSet, got: readonly TrackRecord[]): CutJudgement {
-  const j: CutJudgement = { lost: 0, corrupt: 0, duplicates: 0, problems: [] };
+/** What the uncut run tells about every seq: its record text, and whether an ack of it completed. */
+export interface Truth {
+  known: Map<number, string>;
+  acked: Set<number>;
+}
+
+const ROUTINE = new Set(["position", "temperature", "heartbeat"]);
+
+/**
+ * Judges what a log opened after a cut hands out (`got`, and the drops its boot counted) against the uncut states
+ * before and after the operation and what the run knew up to it.
+ */
+export function judgeCut(before: PendingSet, after: PendingSet, truth: Truth, got: readonly TrackRecord[], counted: Readonly<Record<string, number>>): CutJudgement {
+  const j: CutJudgement = { lost: 0, corrupt: 0, duplicates: 0, dropped: 0, problems: [] };
   const seen = new Set<number>();
   for (const r of got) {
     if (seen.has(r.seq)) {
@@ -50,17 +63,26 @@ export function judgeCut(before: PendingSet, after: PendingSet, got: readonly Tr
     }
     seen.add(r.seq);
     const text = canonical(r);
-    if (before.get(r.seq) !== text && after.get(r.seq) !== text) {
+    if (truth.acked.has(r.seq) && !before.has(r.seq)) {
+      j.duplicates++;
+      j.problems.push(`acknowledged seq ${r.seq} handed out again`);
+    } else if (truth.known.get(r.seq) !== text && after.get(r.seq) !== text) {
       j.corrupt++;
-      const known = before.has(r.seq) || after.has(r.seq);
-      j.problems.push(known ? `seq ${r.seq} handed out altered` : `seq ${r.seq} handed out but acknowledged or never stored`);
+      j.problems.push(truth.known.has(r.seq) ? `seq ${r.seq} handed out altered` : `seq ${r.seq} handed out but never stored`);
     }
   }
-  for (const seq of before.keys()) {
-    if (after.has(seq) && !seen.has(seq)) {
+  const missing: Record<string, number> = {};
+  for (const [seq, text] of before) {
+    if (!after.has(seq) || seen.has(seq)) continue;
+    const kind = (JSON.parse(text) as TrackRecord).kind;
+    missing[kind] = (missing[kind] ?? 0) + 1;
+    if (!ROUTINE.has(kind)) {
       j.lost++;
-      j.problems.push(`seq ${seq} lost`);
-    }
+      j.problems.push(`${kind} seq ${seq} lost (${counted[kind] ? "dropped ahead of routine records" : "not counted"})`);
+    } else if (missing[kind] > (counted[kind] ?? 0)) {
+      j.lost++;
+      j.problems.push(`${kind} seq ${seq} lost without being counted as dropped`);
+    } else j.dropped++;
   }
   return j;
 }
@@ -70,31 +92,30 @@ function probeRecord(n: number): Omit<TrackRecord, "seq"> {
   return { kind: "alarm", utc: 0, mono: n, temps: [], doorOpen: false, acc: false, external: false, batteryMv: 3600, alarms: 0 };
 }
 
+function sameSet(a: PendingSet, b: PendingSet): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
+
 /**
- * After a cut: the log just opened must take a new record above every seq ever handed out (`maxSeq`), ack it and
- * one old record, and a reopen must show exactly the rest. Returns the problems found.
+ * After a cut: the log just opened must take a new record above every seq ever handed out (`maxSeq`); a reopen
+ * must show what that session held; an ack of the new record and the oldest one must hold across a reopen too.
  */
 export function checkResume(flash: RecordFlash, log: RecordLog, maxSeq: number, n: number): string[] {
   const problems: string[] = [];
-  const held = pendingOf(log);
-  const dropsBefore = log.stats().droppedTotal;
   const seq = log.append(probeRecord(n));
-  // the append may open a page and reclaim the oldest (a full flash): the records it drops are counted
-  const dropped = log.stats().droppedTotal > dropsBefore;
   if (seq <= maxSeq) problems.push(`new record got seq ${seq}, not above ${maxSeq}: a seq used again`);
+  const held = pendingOf(log);
   const reopened = pendingOf(RecordLog.open(flash));
-  if (!reopened.has(seq)) problems.push(`new record seq ${seq} gone after a reopen`);
-  for (const [s, text] of held) {
-    const now = reopened.get(s);
-    if (now === undefined ? !dropped : now !== text) problems.push(`seq ${s} ${now === undefined ? "lost" : "changed"} by a reopen`);
-  }
-  const oldest = held.keys().next();
-  const acked = oldest.done ? [seq] : [oldest.value, seq];
+  if (!sameSet(held, reopened)) problems.push(`a reopen found ${reopened.size} records where the session held ${held.size}`);
   const log2 = RecordLog.open(flash);
-  log2.peek(ALL);
+  const oldest = log2.peek(1);
+  const acked = oldest.length ? [oldest[0].seq, seq] : [seq];
   log2.ack(acked);
+  const left = pendingOf(log2);
   const last = pendingOf(RecordLog.open(flash));
   for (const s of acked) if (last.has(s)) problems.push(`acked seq ${s} came back`);
-  if (last.size !== reopened.size - acked.length) problems.push(`${reopened.size - acked.length} records expected after the acks, ${last.size} found`);
+  if (!sameSet(left, last)) problems.push(`after the acks a reopen found ${last.size} records where the session held ${left.size}`);
   return problems;
 }

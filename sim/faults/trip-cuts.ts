@@ -19,7 +19,8 @@ import { FLASH_PAGES, simulate } from "../simulation";
 import type { Trace } from "../world/trace-types";
 import { type Figures, Failures } from "./figures";
 import { type FlashOp, FlashTape, applyOp, opBytes } from "./flash-tape";
-import { checkResume, judgeCut, pendingOf } from "./log-oracle";
+import { type Truth, checkResume, judgeCut, pendingOf } from "./log-oracle";
+import { RETIRED_AT } from "../../firmware/store/record-frame";
 
 const PAGE_SIZE = 4096;
 
@@ -57,7 +58,8 @@ function isCut(e: unknown): boolean {
 export function cutTape(name: string, tape: Tape, o: TripCutOptions): Figures {
   const rng = new Rng(o.seed);
   const fail = new Failures();
-  const c = { operations: tape.ops.length, writes: 0, erases: 0, cuts: 0, in_writes: 0, in_erases: 0, recovery_cuts: 0, boots_resumed: 0, lost: 0, corrupt: 0, duplicates: 0, max_pending: 0 };
+  const c = { operations: tape.ops.length, writes: 0, erases: 0, cuts: 0, in_writes: 0, in_erases: 0, recovery_cuts: 0, boots_resumed: 0, lost: 0, corrupt: 0, duplicates: 0, dropped_by_policy: 0, max_pending: 0 };
+  const truth: Truth = { known: new Map(), acked: new Set() };
   let cur = new SimFlash(PAGE_SIZE, tape.pages);
   let before = pendingOf(RecordLog.open(cur.clone()));
   let maxSeq = 0;
@@ -99,7 +101,8 @@ export function cutTape(name: string, tape: Tape, o: TripCutOptions): Figures {
         try {
           const log = RecordLog.open(flash);
           const got = log.peek(1 << 30);
-          const j = judgeCut(before, after, got);
+          const j = judgeCut(before, after, truth, got, log.stats().dropped);
+          c.dropped_by_policy += j.dropped;
           c.lost += j.lost;
           c.corrupt += j.corrupt;
           c.duplicates += j.duplicates;
@@ -112,7 +115,13 @@ export function cutTape(name: string, tape: Tape, o: TripCutOptions): Figures {
         }
       }
     }
-    for (const s of after.keys()) if (s > maxSeq) maxSeq = s;
+    for (const [s, text] of after) {
+      if (s > maxSeq) maxSeq = s;
+      if (!truth.known.has(s)) truth.known.set(s, text);
+    }
+    // a one-byte write that takes records out of the pending set is an ack mark (the retire marker drops instead)
+    if (op.kind === "write" && op.bytes.length === 1 && op.offset % PAGE_SIZE !== RETIRED_AT)
+      for (const s of before.keys()) if (!after.has(s)) truth.acked.add(s);
     if (after.size > c.max_pending) c.max_pending = after.size;
     cur = next;
     before = after;

@@ -1,0 +1,48 @@
+/**
+ * Every fault campaign, by name, with what it needs: a way to load a reference trace by name and the size
+ * ("light" for the test suite, "full" for `npm run faults`). The CLI and the tests run this same list.
+ */
+import type { Trace } from "../world/trace-types";
+import type { Figures } from "./figures";
+import { outageOverflows, outageRecovers, withOutage } from "./outages";
+import { type Size, powerCutCampaign } from "./power-cuts";
+
+export interface CampaignContext {
+  trace: (name: string) => Trace;
+  size: Size;
+}
+
+export interface Campaign {
+  name: string;
+  run: (ctx: CampaignContext) => Figures[];
+}
+
+const H = 3600;
+const D = 24 * H;
+
+/** 72 h without NB-IoT while driving (the week's trip) and while parked (the port trace), then coverage back. */
+function outages(c: CampaignContext): Figures[] {
+  const week = c.trace("beijing-shanghai-week");
+  const port = c.trace("tianjin-port-parked-72h");
+  return [
+    outageRecovers(withOutage(week, "moving 72 h", 12 * H, 84 * H, 5 * D), 12 * H, 84 * H),
+    outageRecovers(withOutage(port, "parked 72 h", H, 73 * H, 84 * H), H, 73 * H),
+  ];
+}
+
+/**
+ * Parked out of coverage until the partition overflows, then two days to drain: 60 days on the reference board's
+ * 1 MB partition in the full run; 4 days on 64 KB in the light one (the same mechanism, 16 times smaller).
+ */
+function overflow(c: CampaignContext): Figures[] {
+  const port = c.trace("tianjin-port-parked-72h");
+  const [days, pages] = c.size === "full" ? [60, 256] : [6, 16];
+  const to = (days - 2) * D;
+  return [outageOverflows(withOutage(port, `parked ${days - 2} days out of coverage`, H, to, days * D), H, to, pages)];
+}
+
+export const CAMPAIGNS: readonly Campaign[] = Object.freeze([
+  { name: "power cuts", run: (c: CampaignContext) => powerCutCampaign(c.trace("beijing-tianjin-reefer"), c.size) },
+  { name: "outage", run: outages },
+  { name: "overflow outage", run: overflow },
+]);

@@ -1,0 +1,48 @@
+/**
+ * The fault campaigns' light variant (`npm run faults` runs the full one): each campaign must report no problem,
+ * and must really have exercised what it claims (cuts fired, outages overflowed, inputs fuzzed).
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { CAMPAIGNS } from "../../sim/faults/campaigns";
+import { type Figures, formatFigures } from "../../sim/faults/figures";
+import { loadTrace } from "../../sim/world/trace-loader";
+
+const trace = (name: string) => loadTrace(readFileSync(new URL(`../../sim/traces/${name}.json`, import.meta.url), "utf8"));
+
+function run(name: string): Figures[] {
+  const c = CAMPAIGNS.find((x) => x.name === name);
+  if (!c) throw new Error(`no campaign ${name}`);
+  const figures = c.run({ trace, size: "light" });
+  for (const f of figures) console.log(formatFigures(f).join("\n"));
+  return figures;
+}
+
+const n = (f: Figures, key: string) => Number(f.counts[key]);
+
+describe("fault campaigns (light)", () => {
+  it("power cuts inside flash writes and erases of a whole day: nothing lost, altered or handed out twice", () => {
+    const [day, small, reruns] = run("power cuts");
+    for (const f of [day, small, reruns]) expect(f.failures).toEqual([]);
+    expect(n(day, "cuts")).toBeGreaterThan(150);
+    expect(n(day, "in_erases")).toBeGreaterThan(0);
+    expect(n(day, "boots_resumed")).toBe(n(day, "cuts"));
+    expect(n(small, "erases")).toBeGreaterThan(4); // the small partition wraps
+    expect(n(small, "recovery_cuts")).toBeGreaterThan(0);
+    expect(n(reruns, "cuts_fired")).toBe(n(reruns, "reruns"));
+  });
+
+  it("72 h outages moving and parked: everything arrives once coverage is back, nothing dropped", () => {
+    const figures = run("outage");
+    for (const f of figures) {
+      expect(f.failures).toEqual([]);
+      expect(n(f, "backlog")).toBeGreaterThan(500);
+    }
+  });
+
+  it("an outage that overflows the partition: drops are counted by kind and follow the policy", () => {
+    const [f] = run("overflow outage");
+    expect(f.failures).toEqual([]);
+    expect(String(f.counts.dropped)).toMatch(/temperature=\d+/);
+  });
+});
