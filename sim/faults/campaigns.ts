@@ -4,12 +4,18 @@
  */
 import type { Trace } from "../world/trace-types";
 import type { Figures } from "./figures";
+import { fuzz } from "./fuzz";
+import { type Corpus, fuzzTargets } from "./fuzz-targets";
 import { outageOverflows, outageRecovers, withOutage } from "./outages";
 import { type Size, powerCutCampaign } from "./power-cuts";
 
 export interface CampaignContext {
   trace: (name: string) => Trace;
   size: Size;
+  /** Seeds from files, where there are files (the built-in seeds are always there). */
+  corpus?: Corpus;
+  /** Where a crashing input goes, to become a regression vector. */
+  onCrash?: (target: string, input: Uint8Array) => void;
 }
 
 export interface Campaign {
@@ -41,8 +47,19 @@ function overflow(c: CampaignContext): Figures[] {
   return [outageOverflows(withOutage(port, `parked ${days - 2} days out of coverage`, H, to, days * D), H, to, pages)];
 }
 
+/** 1,000,000 inputs per target in the full run, 20,000 in the light one; the seed is fixed, so runs repeat. */
+function fuzzing(c: CampaignContext): Figures[] {
+  const count = c.size === "full" ? 1_000_000 : 20_000;
+  return fuzzTargets(c.corpus).map((t, i) => {
+    const r = fuzz(t, count, 2026 + i);
+    for (const input of r.crashes) c.onCrash?.(t.name, input);
+    return r.figures;
+  });
+}
+
 export const CAMPAIGNS: readonly Campaign[] = Object.freeze([
   { name: "power cuts", run: (c: CampaignContext) => powerCutCampaign(c.trace("beijing-tianjin-reefer"), c.size) },
   { name: "outage", run: outages },
   { name: "overflow outage", run: overflow },
+  { name: "fuzz", run: fuzzing },
 ]);

@@ -7,17 +7,19 @@ import { describe, expect, it } from "vitest";
 import { CAMPAIGNS } from "../../sim/faults/campaigns";
 import { type Figures, formatFigures } from "../../sim/faults/figures";
 import { loadTrace } from "../../sim/world/trace-loader";
+import { fileCorpus } from "../../sim/cli/fuzz-corpus";
 
 const trace = (name: string) => loadTrace(readFileSync(new URL(`../../sim/traces/${name}.json`, import.meta.url), "utf8"));
 
 function run(name: string): Figures[] {
   const c = CAMPAIGNS.find((x) => x.name === name);
   if (!c) throw new Error(`no campaign ${name}`);
-  const figures = c.run({ trace, size: "light" });
+  const figures = c.run({ trace, size: "light", corpus });
   for (const f of figures) console.log(formatFigures(f).join("\n"));
   return figures;
 }
 
+const corpus = fileCorpus();
 const n = (f: Figures, key: string) => Number(f.counts[key]);
 
 describe("fault campaigns (light)", () => {
@@ -44,5 +46,25 @@ describe("fault campaigns (light)", () => {
     const [f] = run("overflow outage");
     expect(f.failures).toEqual([]);
     expect(String(f.counts.dropped)).toMatch(/temperature=\d+/);
+  });
+});
+
+describe("fuzzing (light: 20,000 inputs per target)", () => {
+  it("no target throws, every buffer stays within its bound, accepted settings validate", () => {
+    const figures = run("fuzz");
+    expect(figures.length).toBe(6);
+    for (const f of figures) {
+      expect(f.failures).toEqual([]);
+      expect(n(f, "inputs")).toBe(20_000);
+      expect(n(f, "crashes")).toBe(0);
+    }
+    // the mutations reach past the framing into the parsers
+    const [gnss, at, rdss, jt808, set, trace] = figures;
+    expect(n(gnss, "fixes")).toBeGreaterThan(100);
+    expect(n(at, "urcs")).toBeGreaterThan(1000);
+    expect(n(rdss, "sentences")).toBeGreaterThan(500);
+    expect(n(jt808, "accepted_sets")).toBeGreaterThan(100);
+    expect(n(set, "applied")).toBeGreaterThan(50);
+    expect(n(trace, "loaded")).toBeGreaterThan(100);
   });
 });
