@@ -11,8 +11,8 @@ import { boot as firmwareBoot } from "../firmware/app/main";
 import { type CuttableFlash, DeviceRunner } from "./devices/device-runner";
 import { SimFlash } from "./devices/flash-sim";
 import { FleetServer } from "./world/fleet-server";
-import { SimGnss } from "./devices/gnss-sim";
-import { SimModem } from "./devices/modem-sim";
+import { SimGnss, type SimGnssOptions } from "./devices/gnss-sim";
+import { type ModemFaults, SimModem } from "./devices/modem-sim";
 import { PowerMeter } from "./report/power-meter";
 import { powerTable } from "./report/power-table";
 import { CENTRE_ID, simRdssFor } from "./devices/rdss-sim";
@@ -47,6 +47,11 @@ export interface SimOptions {
   drainS?: number;
   /** The record partition (default: a fresh SimFlash of the reference geometry); fault campaigns wrap it. */
   flash?: CuttableFlash;
+  /** Modem misbehaviour for fault campaigns. */
+  modemFaults?: ModemFaults;
+  /** Clock faults: the device's RTC error (ppm) and windows of wrong GNSS time. */
+  rtcPpm?: number;
+  gnssTimeFaults?: SimGnssOptions["timeFaults"];
 }
 
 /** Settings as the factory provisions them: identity and parts, then the trace's configuration overrides. */
@@ -72,10 +77,10 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
   const transcript: string[] = [];
   const rdssSends: RdssSend[] = [];
 
-  const gnss = new SimGnss({ sched, world, meter, rng: rng.fork("gnss"), model: trace.device.gnss });
+  const gnss = new SimGnss({ sched, world, meter, rng: rng.fork("gnss"), model: trace.device.gnss, timeFaults: opts.gnssTimeFaults });
   const gnssUart = new SimUart(sched, gnss);
   gnss.attach(gnssUart);
-  const modem = new SimModem({ sched, world, meter, rng: rng.fork("modem"), model: trace.device.modem, server });
+  const modem = new SimModem({ sched, world, meter, rng: rng.fork("modem"), model: trace.device.modem, server, faults: opts.modemFaults });
   const modemUart = new SimUart(sched, modem);
   modem.attach(modemUart);
 
@@ -102,6 +107,7 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
     oneWire,
     i2c,
     boot: opts.boot ?? firmwareBoot,
+    rtcPpm: opts.rtcPpm,
     onPowerCut: () => {
       gnss.cut();
       modem.cut();

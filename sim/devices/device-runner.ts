@@ -47,6 +47,8 @@ export interface RunnerParts {
   onPowerCut?: () => void;
   /** Every log line, stamped. */
   onLog?: (t: number, level: string, msg: string) => void;
+  /** The device's clock error in parts per million (+100 = its RTC runs 100 ppm fast); 0 by default. */
+  rtcPpm?: number;
 }
 
 export interface WakeRecord {
@@ -290,22 +292,30 @@ export class DeviceRunner {
     return Math.round(3650 - 150 * used - (used > 0.9 ? (used - 0.9) * 5000 : 0));
   }
 
+  /** Device time (what the firmware's clock reads) at sim time t, and back: the RTC may run fast or slow. */
+  private dev(t: number): number {
+    return this.p.rtcPpm ? Math.floor(t * (1 + this.p.rtcPpm / 1e6)) : t;
+  }
+  private simTime(d: number): number {
+    return this.p.rtcPpm ? Math.ceil(d / (1 + this.p.rtcPpm / 1e6)) : d;
+  }
+
   private ports(gen: number): Ports {
     const { sched, world } = this.p;
     const live = () => gen === this.gen && this.awake;
     const runner = this;
     const clock: Clock = {
-      now: () => sched.now,
-      wallTime: () => (this.wallOffset === undefined ? undefined : sched.now + this.wallOffset),
+      now: () => this.dev(sched.now),
+      wallTime: () => (this.wallOffset === undefined ? undefined : this.dev(sched.now) + this.wallOffset),
       setWallTime: (utc) => {
-        if (live()) this.wallOffset = utc - sched.now;
+        if (live()) this.wallOffset = utc - this.dev(sched.now);
       },
       at: (deadline, fn) => {
         if (!live()) return -1;
         this.pendingTimers++;
         this.p.sched.cancel(this.watchdog);
         let fired = false;
-        const id = sched.at(deadline, () => {
+        const id = sched.at(this.simTime(deadline), () => {
           fired = true;
           if (!live()) return;
           this.pendingTimers--;
@@ -352,7 +362,7 @@ export class DeviceRunner {
         deepSleep: (deadline, wakeOn) => {
           if (!live()) return;
           this.sleepRequests++;
-          this.sleep(deadline, wakeOn.slice());
+          this.sleep(this.simTime(deadline), wakeOn.slice());
         },
         restart: () => {
           if (live()) this.sleep(sched.now + 500, [], "restart");

@@ -6,6 +6,8 @@ import type { Trace } from "../world/trace-types";
 import type { Figures } from "./figures";
 import { fuzz } from "./fuzz";
 import { type Corpus, fuzzTargets } from "./fuzz-targets";
+import { clockCampaign, clockVariants } from "./clock-faults";
+import { modemCampaign } from "./modem-faults";
 import { outageOverflows, outageRecovers, withOutage } from "./outages";
 import { type Size, powerCutCampaign } from "./power-cuts";
 
@@ -62,4 +64,6 @@ export const CAMPAIGNS: readonly Campaign[] = Object.freeze([
   { name: "outage", run: outages },
   { name: "overflow outage", run: overflow },
   { name: "fuzz", run: fuzzing },
+  { name: "modem faults", run: (c: CampaignContext) => modemCampaign(c.trace("beijing-tianjin-reefer"), c.size) },
+  { name: "clock faults", run: (c: CampaignContext) => clockVariants(c.size).map((v) => clockCampaign(v, c.trace(v.trace))) },
 ]);

@@ -68,3 +68,30 @@ describe("fuzzing (light: 20,000 inputs per target)", () => {
     expect(n(trace, "loaded")).toBeGreaterThan(100);
   });
 });
+
+describe("modem faults (light: one model per fault)", () => {
+  it("hangs, reboots, noise, split replies, CME storms, no SIM, no network: nothing lost, the link comes back", () => {
+    const figures = run("modem faults");
+    expect(figures.length).toBe(7);
+    for (const f of figures) {
+      expect(f.failures).toEqual([]);
+      expect(n(f, "lost")).toBe(0);
+      expect(n(f, "duplicates")).toBe(0);
+    }
+    const hang = figures.find((f) => f.campaign.includes("hang"))!;
+    expect(n(hang, "power_cycles")).toBeGreaterThan(0);
+  });
+});
+
+describe("clock faults (light)", () => {
+  it("RTC drift, wrong receiver times, wall time lost at power cuts: no stamp in the future, none out of order", () => {
+    const figures = run("clock faults");
+    expect(figures.length).toBe(5);
+    for (const f of figures) {
+      expect(f.failures).toEqual([]);
+      expect(n(f, "order_inversions")).toBe(0);
+    }
+    // the wrong receiver times were seen and refused, not just missed
+    expect(figures.filter((f) => n(f, "gnss_times_refused") > 0).length).toBeGreaterThanOrEqual(2);
+  });
+});
