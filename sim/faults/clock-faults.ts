@@ -9,7 +9,7 @@
  *
  * Inputs: traces. Outputs: Figures.
  */
-import { parseEvent } from "../../firmware/core/events";
+import { runEvents } from "./transcript-events";
 import { type SimOptions, simulate } from "../simulation";
 import type { Trace } from "../world/trace-types";
 import { type Figures, Failures } from "./figures";
@@ -45,15 +45,10 @@ export function clockCampaign(v: Variant, trace: Trace): Figures {
   const madeAt = new Map<number, number>(); // seq -> true time made, s
   const setAt: number[] = []; // true times the wall clock was set, s
   let refused = 0;
-  for (const line of r.transcript) {
-    const sp1 = line.indexOf(" ");
-    const t = Number(line.slice(0, sp1));
-    const ev = parseEvent(line.slice(line.indexOf(" ", sp1 + 1) + 1));
-    if (!ev) continue;
-    if (ev.name === "record" && Number(ev.fields.seq) > 0) madeAt.set(Number(ev.fields.seq), t);
-    if (ev.name === "wall-time") setAt.push(t);
-    if (ev.name === "wall-time-refused") refused++;
-    if (ev.name === "power-cut") setAt.push(Infinity); // marker: unknown until set again (handled below)
+  for (const { t, name, f } of runEvents(r.transcript)) {
+    if (name === "record" && Number(f.seq) > 0) madeAt.set(Number(f.seq), t);
+    if (name === "wall-time") setAt.push(t);
+    if (name === "wall-time-refused") refused++;
   }
   let worstFuture = 0;
   let worstError = 0;

@@ -8,7 +8,6 @@
  * Hangs and reboots are placed inside sessions of the same day run without faults (the `uplink` lines say when a
  * session ran and for how long). Inputs: the reference day. Outputs: Figures, one per fault.
  */
-import { parseEvent } from "../../firmware/core/events";
 import type { ModemFaults } from "../devices/modem-sim";
 import { type SimResult, simulate } from "../simulation";
 import { Rng } from "../world/rng";
@@ -16,26 +15,15 @@ import type { Fault, ModemModel, Trace } from "../world/trace-types";
 import { MODEM_MODELS } from "../world/trace-types";
 import { type Figures, Failures } from "./figures";
 import { withOutage } from "./outages";
+import { type RunEvent, runEvents } from "./transcript-events";
 import type { Size } from "./power-cuts";
 
 const H = 3600;
 /** The link must deliver again at most this much later than without the fault (the no-coverage backoff tops out at 2 h). */
 const RECOVER_S = 3 * H;
 
-interface Ev {
-  t: number;
-  name: string;
-  f: Record<string, string>;
-}
-
-function events(r: SimResult): Ev[] {
-  const out: Ev[] = [];
-  for (const line of r.transcript) {
-    const sp1 = line.indexOf(" ");
-    const ev = parseEvent(line.slice(line.indexOf(" ", sp1 + 1) + 1));
-    if (ev) out.push({ t: Number(line.slice(0, sp1)), name: ev.name, f: ev.fields });
-  }
-  return out;
+function events(r: SimResult): RunEvent[] {
+  return runEvents(r.transcript).filter((e) => e.name !== "");
 }
 
 /** Sessions of a run: [start, end] in s, from the `uplink` lines. */

@@ -11,7 +11,7 @@
  * No short-message module is fitted in these runs, so nothing leaves by satellite meanwhile.
  * Inputs: traces. Outputs: Figures.
  */
-import { parseEvent } from "../../firmware/core/events";
+import { runEvents } from "./transcript-events";
 import { type SimResult, simulate } from "../simulation";
 import { SimFlash } from "../devices/flash-sim";
 import type { Trace } from "../world/trace-types";
@@ -31,26 +31,18 @@ function readLog(r: SimResult): { made: Made[]; dropped: Record<string, number>;
   const dropped: Record<string, number> = {};
   let maxPending = 0;
   let lastPending = 0;
-  for (const line of r.transcript) {
-    const sp1 = line.indexOf(" ");
-    const sp2 = line.indexOf(" ", sp1 + 1);
-    const rest = line.slice(sp2 + 1);
-    const full = /^record log: full, dropped \d+ undelivered records of the oldest page (.*)$/.exec(rest);
+  for (const { t, name, f, text } of runEvents(r.transcript)) {
+    const full = /^record log: full, dropped \d+ undelivered records of the oldest page (.*)$/.exec(text);
     if (full) {
       for (const kv of full[1].split(" ")) {
         const [k, v] = kv.split("=");
         if (k && v) dropped[k] = (dropped[k] ?? 0) + Number(v);
       }
-      continue;
-    }
-    const ev = parseEvent(rest);
-    if (!ev) continue;
-    if (ev.name === "record" && Number(ev.fields.seq) > 0) {
-      made.push({ seq: Number(ev.fields.seq), kind: ev.fields.kind, t: Number(line.slice(0, sp1)) });
+    } else if (name === "record" && Number(f.seq) > 0) {
+      made.push({ seq: Number(f.seq), kind: f.kind, t });
       lastPending++; // made since the last wake's count
-    }
-    if (ev.name === "wake" && ev.fields.pending !== undefined) {
-      lastPending = Number(ev.fields.pending);
+    } else if (name === "wake" && f.pending !== undefined) {
+      lastPending = Number(f.pending);
       maxPending = Math.max(maxPending, lastPending);
     }
   }
