@@ -2,7 +2,10 @@
  * Runs the firmware the way the ESP32 does: every wake is a boot. For each wake it builds fresh port facades and
  * calls the firmware's boot(); all that survives a deep sleep is what survives on the device (retained bytes, flash,
  * settings, the clock, module states). When the firmware asks for deep sleep, the wake's timers and UART receivers
- * die with it. A power cut also wipes retained bytes and wall time and tears a flash write in progress.
+ * die with it. A power cut also wipes retained bytes and wall time and tears a flash write in progress; a cut the
+ * flash fires itself (armed at a byte of its traffic by a fault campaign) ends the wake the same way. The device's
+ * clock may run fast or slow (rtcPpm): the firmware's monotonic time, its timers and its deep-sleep deadlines all
+ * run on it, the world on true time.
  *
  * States: off (power cut) → booting → awake → asleep → booting ...
  * Inputs: firmware port calls, scheduled timers, UART chunks, door/ignition edges, power-cut faults.

@@ -5,7 +5,8 @@
  * States: unpowered | hung (a modem-hang fault: AT goes unanswered until its end or a power cycle) | running
  *   (radio states in modem-sim-radio.ts).
  * Inputs: bytes from the firmware, the power enable, world faults (modem-hang, modem-reboot), coverage edges,
- *   cut() for a power cut.
+ *   cut() for a power cut, and the misbehaviour a fault campaign asks for (ModemFaults: line noise, answers a byte
+ *   at a time, CME storms, no SIM).
  * Outputs: answers and URCs on the UART, datagrams to the server, charge on the meter's "modem" component,
  *   counters.
  */
