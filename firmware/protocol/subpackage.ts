@@ -85,8 +85,8 @@ interface Pending {
 /**
  * Joins sub-packaged frames. Keeps a few messages in progress; the oldest is dropped (and counted) past that. A
  * message of more than maxParts parts is refused at its first frame (counted): the largest the platform sends the
- * terminal (0x8103 with every setting) is under 2 KB, and the total field alone must not make the terminal hold
- * up to 64 K parts of 1 KB. What it may hold is maxPending x maxParts x 1023 body bytes (16 KB by default).
+ * terminal (0x8103 with every setting, a set of the 24 areas it holds of at most 32 vertices each) is under 3 KB,
+ * and the total field alone must not make the terminal hold up to 64 K parts of 1 KB. What it may hold is maxPending x maxParts x 1023 body bytes (16 KB by default).
  */
 export class Reassembler {
   readonly counters = { joined: 0, dropped: 0, badIndex: 0, tooLarge: 0 };

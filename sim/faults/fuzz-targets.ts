@@ -21,6 +21,8 @@ import { casic, ubxRestart, ubxSetup, ubxBackup, ubx } from "../../firmware/gnss
 import { AtReceiver, type AtItem } from "../../firmware/modem/at-digester";
 import { parseCereg } from "../../firmware/modem/models/at-parse";
 import { MODELS } from "../../firmware/modem/models/model-table";
+import { MAX_AREAS, type Area } from "../../firmware/config/area";
+import { AREA_MSG, encodeAreaItem, encodeDeleteAreas, encodeSetAreas } from "../../firmware/protocol/area-messages";
 import { handleDownlink } from "../../firmware/protocol/downlink";
 import { MAX_BODY, encodeFrame } from "../../firmware/protocol/frame";
 import { MSG } from "../../firmware/protocol/messages";
@@ -208,8 +210,14 @@ function randomSetParams(rng: Rng): Uint8Array {
 function jt808Target(extra: readonly Uint8Array[]): FuzzTarget {
   const reasm = new Reassembler();
   const rx: RxCounters = { framesIn: 0, badFrames: 0, badBcc: 0, badLength: 0, junkBytes: 0 };
-  const ctx = { config: defaults(), current: () => RECORD };
-  const c = { messages: 0, accepted_sets: 0, refused: 0 };
+  // the areas held: what accepted area messages change (0x8600-0x8605 go through the same handler)
+  let held: readonly Area[] = [];
+  const ctx = { config: defaults(), current: () => RECORD, areas: () => held };
+  const ed = ctx.config.proto === 2013 ? 2013 : 2019; // the edition the handler reads area bodies in
+  const circle: Area = { type: 1, id: 7, attr: 0, center: { lat: 39.9, lon: 116.4 }, radiusM: 500 };
+  const rect: Area = { type: 2, id: 8, attr: 0, nw: { lat: 40, lon: 116 }, se: { lat: 39, lon: 117 } };
+  const poly: Area = { type: 3, id: 9, attr: 0, points: [{ lat: 39, lon: 116 }, { lat: 39.5, lon: 116.5 }, { lat: 39, lon: 117 }] };
+  const c = { messages: 0, accepted_sets: 0, area_changes: 0, refused: 0 };
   let problem: string | undefined;
   const phone = "013800138001";
   const fr = (msgId: number, body: Uint8Array, serial = 1) => encodeFrame({ msgId, edition: 2013, phone, serial }, body);
@@ -222,12 +230,36 @@ function jt808Target(extra: readonly Uint8Array[]): FuzzTarget {
     fr(MSG.ackAlarm, Uint8Array.of(0, 1, 0, 0, 0, 0)),
     encodeFrame({ msgId: MSG.setParams, edition: 2019, protoVersion: 1, phone, serial: 9 }, encodeItems([{ id: 0xf013, value: ascii("*:2:8:600:300:0.5:0") }])),
     encodeFrame({ msgId: MSG.setParams, edition: 2013, phone, serial: 3, packet: { total: 2, index: 1 } }, Uint8Array.of(1, 0, 0)),
+    fr(AREA_MSG.setCircles, encodeSetAreas(0, [circle], ed)),
+    fr(AREA_MSG.setRectangles, encodeSetAreas(1, [rect], ed)),
+    fr(AREA_MSG.setPolygon, encodeAreaItem(poly, ed)),
+    fr(AREA_MSG.deleteCircles, encodeDeleteAreas([7])),
     ...extra,
   ];
+  /** A well-framed area message of random areas: shapes, counts, coordinates and vertex counts in and out of range. */
+  const randomAreaMessage = (rng: Rng): Uint8Array => {
+    const coord = () => ({ lat: rng.chance(0.9) ? rng.next() * 90 : rng.next() * 400 - 200, lon: rng.chance(0.9) ? rng.next() * 180 : -rng.next() * 999 });
+    const area = (type: 1 | 2 | 3): Area => {
+      const base = { id: rng.int(0, 40), attr: rng.chance(0.8) ? 0 : rng.int(0, 0xffff) };
+      if (type === 1) return { ...base, type, center: coord(), radiusM: rng.int(0, 2_000_000) };
+      if (type === 2) return { ...base, type, nw: coord(), se: coord() };
+      return { ...base, type, points: Array.from({ length: rng.int(0, 40) }, coord) };
+    };
+    const kind = rng.int(0, 3);
+    if (kind === 3) return fr([AREA_MSG.deleteCircles, AREA_MSG.deleteRectangles, AREA_MSG.deletePolygons][rng.int(0, 2)], encodeDeleteAreas(Array.from({ length: rng.int(0, 5) }, () => rng.int(0, 40))));
+    if (kind === 2) return fr(AREA_MSG.setPolygon, encodeAreaItem(area(3), ed));
+    const type = kind === 0 ? 1 : 2;
+    const list = Array.from({ length: rng.int(0, 10) }, () => area(type));
+    return fr(type === 1 ? AREA_MSG.setCircles : AREA_MSG.setRectangles, encodeSetAreas(rng.int(0, 2) as 0 | 1 | 2, list, ed));
+  };
   const each = (msgId: number, serial: number, body: Uint8Array) => {
     c.messages++;
     const out = handleDownlink(msgId, serial, body, ctx);
     for (const a of out.actions) {
+      if (a.type === "areas-change") {
+        held = a.areas;
+        c.area_changes++;
+      }
       if (a.type !== "config-change") continue;
       c.accepted_sets++;
       const again = validate(a.changes as Record<string, unknown>);
@@ -242,7 +274,8 @@ function jt808Target(extra: readonly Uint8Array[]): FuzzTarget {
     // a well-framed 0x8103 whose TLVs are random, so the handler itself is reached; or one part of a sub-packaged
     // message (one of a few, so parts of the same message meet), as a platform or a corrupted stream may send
     generate: (rng) => {
-      if (rng.chance(0.7)) return fr(MSG.setParams, randomSetParams(rng), rng.int(0, 0xffff));
+      if (rng.chance(0.25)) return randomAreaMessage(rng);
+      if (rng.chance(0.6)) return fr(MSG.setParams, randomSetParams(rng), rng.int(0, 0xffff));
       const total = rng.chance(0.5) ? 3 : 40_000;
       const index = rng.int(1, total);
       const body = new Uint8Array(rng.int(0, MAX_BODY));
@@ -255,7 +288,7 @@ function jt808Target(extra: readonly Uint8Array[]): FuzzTarget {
       return problem;
     },
     // the device's heap is ~100 KB: what sub-packages may make it hold must stay a small part of it
-    buffers: () => ({ reassembly_bytes: { now: reasm.heldBytes, max: 16 * 1024 } }),
+    buffers: () => ({ reassembly_bytes: { now: reasm.heldBytes, max: 16 * 1024 }, areas_held: { now: held.length, max: MAX_AREAS } }),
     counts: () => ({ ...c, bad_frames: rx.badFrames, bad_bcc: rx.badBcc }),
   };
 }
