@@ -8,11 +8,11 @@
  */
 import type { Ports } from "../hal/ports";
 import { boot as firmwareBoot } from "../firmware/app/main";
-import { DeviceRunner } from "./devices/device-runner";
+import { type CuttableFlash, DeviceRunner } from "./devices/device-runner";
 import { SimFlash } from "./devices/flash-sim";
 import { FleetServer } from "./world/fleet-server";
-import { SimGnss } from "./devices/gnss-sim";
-import { SimModem } from "./devices/modem-sim";
+import { SimGnss, type SimGnssOptions } from "./devices/gnss-sim";
+import { type ModemFaults, SimModem } from "./devices/modem-sim";
 import { PowerMeter } from "./report/power-meter";
 import { powerTable } from "./report/power-table";
 import { CENTRE_ID, simRdssFor } from "./devices/rdss-sim";
@@ -32,7 +32,7 @@ import type { RdssSend, TripSeries } from "./report/trip-series";
 /** After the trace: time for the backlog to drain before a record still undelivered counts as lost. */
 export const DRAIN_S = 6 * 3600;
 /** The record-log partition of the reference board (hal/moddable/esp32/partitions.csv, `records`): 256 × 4 KB sectors. */
-const FLASH_PAGES = 256;
+export const FLASH_PAGES = 256;
 
 export interface SimResult {
   summary: Summary;
@@ -45,6 +45,13 @@ export interface SimResult {
 export interface SimOptions {
   boot?: (ports: Ports) => void;
   drainS?: number;
+  /** The record partition (default: a fresh SimFlash of the reference geometry); fault campaigns wrap it. */
+  flash?: CuttableFlash;
+  /** Modem misbehaviour for fault campaigns. */
+  modemFaults?: ModemFaults;
+  /** Clock faults: the device's RTC error (ppm) and windows of wrong GNSS time. */
+  rtcPpm?: number;
+  gnssTimeFaults?: SimGnssOptions["timeFaults"];
 }
 
 /** Settings as the factory provisions them: identity and parts, then the trace's configuration overrides. */
@@ -70,10 +77,10 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
   const transcript: string[] = [];
   const rdssSends: RdssSend[] = [];
 
-  const gnss = new SimGnss({ sched, world, meter, rng: rng.fork("gnss"), model: trace.device.gnss });
+  const gnss = new SimGnss({ sched, world, meter, rng: rng.fork("gnss"), model: trace.device.gnss, timeFaults: opts.gnssTimeFaults });
   const gnssUart = new SimUart(sched, gnss);
   gnss.attach(gnssUart);
-  const modem = new SimModem({ sched, world, meter, rng: rng.fork("modem"), model: trace.device.modem, server });
+  const modem = new SimModem({ sched, world, meter, rng: rng.fork("modem"), model: trace.device.modem, server, faults: opts.modemFaults });
   const modemUart = new SimUart(sched, modem);
   modem.attach(modemUart);
 
@@ -91,7 +98,7 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
     world,
     meter,
     rng: rng.fork("runner"),
-    flash: new SimFlash(4096, FLASH_PAGES),
+    flash: opts.flash ?? new SimFlash(4096, FLASH_PAGES),
     retained: new SimRetained(4096),
     settings: provision(trace),
     gnss: gnssUart,
@@ -100,6 +107,7 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
     oneWire,
     i2c,
     boot: opts.boot ?? firmwareBoot,
+    rtcPpm: opts.rtcPpm,
     onPowerCut: () => {
       gnss.cut();
       modem.cut();

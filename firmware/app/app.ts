@@ -18,6 +18,8 @@ export class App {
   readonly fresh: TrackRecord[] = [];
   /** Duties that have run in this cycle (a duty due again right after running would loop). */
   readonly ran = new Set<string>();
+  /** Monotonic ms at which the wake cycle cuts this cycle short (work that must finish should end before). */
+  wakeEndsAt = Infinity;
   /** A platform command asked for a reboot once this wake is done. */
   restartRequested = false;
   /** Per-wake objects of the duties (drivers, engines): they live and die with this boot, never at module level. */

@@ -8,6 +8,7 @@ import type { GnssSnapshot, RunningSearch } from "../gnss/gnss-snapshot";
 import { newMotion, type MotionState } from "../gnss/motion";
 import type { LastReport } from "../gnss/report-schedule";
 import type { FixSummary } from "../store/track-record";
+import type { TimeMemo } from "../gnss/time-check";
 import type { App } from "./app";
 
 /** The duty's own bookkeeping (the other four snapshots belong to the GNSS modules). */
@@ -25,6 +26,8 @@ export interface PositionMemo {
   noFix?: boolean;
   /** Area checks in a row that found the truck standing (each doubles the wait for the next). */
   idle?: number;
+  /** What the wall clock's setting from receiver times remembers (gnss/time-check.ts). */
+  time?: TimeMemo;
 }
 
 export interface PositionMods {

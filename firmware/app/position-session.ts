@@ -11,6 +11,7 @@
  *   fix (geofence.ts), the next due time (earlier near an area's boundary: an `area-check` that records no position
  *   of its own), snapshots.
  */
+import { judgeTime } from "../gnss/time-check";
 import type { Clock, Serial } from "../../hal/ports";
 import { noteBackupLost, planSearch, recordOutcome } from "../gnss/fix-policy";
 import type { GnssFix } from "../gnss/gnss-fix";
@@ -160,10 +161,12 @@ export class PositionSession {
   private setWallTime(utcMs: number): void {
     const clock = this.app.ports.clock;
     const wall = clock.wallTime();
-    if (wall === undefined || Math.abs(wall - utcMs) > 2000) {
+    const memo = (this.m.memo.time ??= {});
+    const verdict = judgeTime(utcMs, this.app.now(), wall, memo);
+    if (verdict === "set") {
       clock.setWallTime(utcMs);
       this.app.emit("wall-time", { utc: utcMs, was: wall });
-    }
+    } else if (verdict !== "agrees") this.app.emit("wall-time-refused", { utc: utcMs, was: wall, why: verdict });
   }
 
   private fixed(fix: GnssFix, ttfMs: number, start: "hot" | "warm" | "cold"): void {
@@ -231,9 +234,10 @@ export class PositionSession {
     // Near an area's boundary the next fix comes when the truck would have crossed it, not at the next report.
     const idle = checkOnly && !trigger && m.motion.kind !== "moving" ? (m.memo.idle ?? 0) + 1 : 0;
     const check = areaCheckAt(app, next - SHARE_MS, idle);
+    const time = m.memo.time; // a new plan; what the clock check learned stays
     m.memo = check.at < next
-      ? { next: Math.max(check.at, now + 1000), check: true, report: next, noFix: check.noFix || undefined, idle: idle || undefined }
-      : { next };
+      ? { next: Math.max(check.at, now + 1000), check: true, report: next, noFix: check.noFix || undefined, idle: idle || undefined, time }
+      : { next, time };
     if (m.memo.check) app.emit("area-check", { in_s: Math.round((m.memo.next! - now) / 1000) });
     app.setDue("position", m.memo.next!);
     const plan = planSearch(now, cfg, m.history, m.memo.next!);

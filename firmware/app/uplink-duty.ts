@@ -221,6 +221,6 @@ export const uplinkDuty: Duty = Object.freeze({
       }
     };
 
-    session.start(app.fresh, { lingerMs: Math.min(LINGER_MS, psm.activeS * 1000) });
+    session.start(app.fresh, { lingerMs: Math.min(LINGER_MS, psm.activeS * 1000), endBy: app.wakeEndsAt });
   },
 });

@@ -102,6 +102,7 @@ export class WakeCycle {
     this.app.ran.clear();
     this.app.fresh.length = 0;
     const now = this.ports.clock.now();
+    this.app.wakeEndsAt = now + WAKE_LIMIT_MS;
     this.limitTimer = this.ports.clock.at(now + WAKE_LIMIT_MS, () => {
       this.app.emit("wake-limit");
       this.finish(true);

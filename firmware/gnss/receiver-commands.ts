@@ -72,7 +72,10 @@ export const UBX_CFG_RST = Object.freeze({ cls: 0x06, id: 0x04 });
 export const UBX_CFG_VALSET = Object.freeze({ cls: 0x06, id: 0x8a });
 export const UBX_MON_VER = Object.freeze({ cls: 0x0a, id: 0x04 });
 
-/** UBX-RXM-PMREQ (16-byte form): backup for durationMs (0 = until woken), wake on UART RX activity. */
+/**
+ * UBX-RXM-PMREQ (16-byte form, interface description §UBX-RXM-PMREQ): version 0, 3 reserved, duration ms (0 = until
+ * woken), flags bit 1 backup, wakeupSources bit 3 uartrx; the 8-byte form (no wake sources) is what ublox-rs sends.
+ */
 export function ubxBackup(durationMs: number): Uint8Array {
   const p = new Uint8Array(16);
   u32le(p, 4, Math.max(0, Math.min(0xffffffff, Math.round(durationMs))));
@@ -95,7 +98,12 @@ export function ubxRestart(kind: RestartKind): Uint8Array {
   return ubx(UBX_CFG_RST.cls, UBX_CFG_RST.id, p);
 }
 
-/** u-blox M10 keys (u-blox M10 interface description): message rates on UART1 and the dynamic model. */
+/**
+ * u-blox M10 keys (u-blox M10 SPG 5.10 Interface Description, UBX-21035062: CFG-MSGOUT-NMEA_ID_*_UART1 and
+ * CFG-NAVSPG-DYNMODEL, dynamic model 4 = automotive): message rates on UART1 and the dynamic model. Checked against
+ * the stored copies of SparkFun's u-blox_config_keys.h and the ublox-rs / PX4 key tables, which agree on all four
+ * (one stored header gives GLL_UART1 as 0x209100CF, against every other source).
+ */
 export const UBX_KEYS = Object.freeze({
   msgGllUart1: 0x209100ca,
   msgVtgUart1: 0x209100b1,

@@ -82,11 +82,22 @@ interface Pending {
   first: FrameHeader;
 }
 
-/** Joins sub-packaged frames. Keeps a few messages in progress; the oldest is dropped (and counted) past that. */
+/**
+ * Joins sub-packaged frames. Keeps a few messages in progress; the oldest is dropped (and counted) past that. A
+ * message of more than maxParts parts is refused at its first frame (counted): the largest the platform sends the
+ * terminal (0x8103 with every setting, a set of the 24 areas it holds of at most 32 vertices each) is under 3 KB,
+ * and the total field alone must not make the terminal hold up to 64 K parts of 1 KB. What it may hold is maxPending x maxParts x 1023 body bytes (16 KB by default).
+ */
 export class Reassembler {
-  readonly counters = { joined: 0, dropped: 0, badIndex: 0 };
+  readonly counters = { joined: 0, dropped: 0, badIndex: 0, tooLarge: 0 };
   private pending: Pending[] = [];
-  constructor(private readonly maxPending = 4) {}
+  constructor(
+    private readonly maxPending = 4,
+    private readonly maxParts = 4,
+  ) {}
+
+  /** Body bytes held for messages in progress (what a stream of sub-packages can make this keep in RAM). */
+  heldBytes = 0;
 
   /** Returns the whole message when `f` completes it; a frame without packet info passes straight through. */
   add(f: Frame): { header: FrameHeader; body: Uint8Array } | undefined {
@@ -96,6 +107,10 @@ export class Reassembler {
       this.counters.badIndex++;
       return undefined;
     }
+    if (p.total > this.maxParts) {
+      this.counters.tooLarge++;
+      return undefined;
+    }
     const base = (f.header.serial - p.index + 1) & 0xffff;
     const key = `${f.header.phone}/${f.header.msgId}/${p.total}/${base}`;
     let m = this.pending.find((x) => x.key === key);
@@ -103,18 +118,25 @@ export class Reassembler {
       m = { key, total: p.total, parts: new Array(p.total), have: 0, first: f.header };
       this.pending.push(m);
       if (this.pending.length > this.maxPending) {
-        this.pending.shift();
+        this.forget(this.pending.shift()!);
         this.counters.dropped++;
       }
     }
-    if (!m.parts[p.index - 1]) m.have++;
+    const old = m.parts[p.index - 1];
+    if (!old) m.have++;
+    this.heldBytes += f.body.length - (old ? old.length : 0);
     m.parts[p.index - 1] = f.body;
     if (p.index === 1) m.first = f.header;
     if (m.have < m.total) return undefined;
     this.pending.splice(this.pending.indexOf(m), 1);
+    this.forget(m);
     this.counters.joined++;
     const header: FrameHeader = { ...m.first, serial: base };
     delete header.packet;
     return { header, body: concat(m.parts as Uint8Array[]) };
+  }
+
+  private forget(m: Pending): void {
+    for (const part of m.parts) if (part) this.heldBytes -= part.length;
   }
 }

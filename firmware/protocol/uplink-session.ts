@@ -60,6 +60,7 @@ export class UplinkSession {
   private stayOnline = false;
   private lingerMs = 0;
   private lingerUntil = Infinity;
+  private endBy = Infinity;
   private heartbeatAt = Infinity;
   private heartbeatWanted = false;
   private readonly edition: Edition;
@@ -85,10 +86,12 @@ export class UplinkSession {
   /**
    * Opens the session with this wake's new records (already appended to the log: they are acked through it).
    * stayOnline keeps the session open after the backlog (heartbeats, downlinks, push()) until close();
-   * lingerMs waits that long for late downlinks before finishing.
+   * lingerMs waits that long for late downlinks before finishing. endBy (monotonic ms) is when the wake will be
+   * cut short: no backlog datagram starts unless its acks (and one resend) can land before it.
    */
-  start(live: readonly TrackRecord[], opts: { stayOnline?: boolean; lingerMs?: number } = {}): void {
+  start(live: readonly TrackRecord[], opts: { stayOnline?: boolean; lingerMs?: number; endBy?: number } = {}): void {
     if (this.state !== "idle") return;
+    this.endBy = opts.endBy ?? Infinity;
     this.live = live.slice();
     for (const r of live) this.claimed.add(r.seq);
     this.stayOnline = !!opts.stayOnline;
@@ -264,6 +267,12 @@ export class UplinkSession {
     // Backlog batches while the datagram has room: one 0x0704 holds at most a 10-bit body (about 16 records), a
     // datagram up to the modem's limit, so a second, shorter batch fills the rest. A datagram costs the same send
     // energy however full it is: the fewer, the cheaper the session.
+    // A datagram whose acks land after the wake was cut short is sent again next wake: the platform would get
+    // its records twice. Leave the rest of the backlog to the next wake instead.
+    if (!this.backlogDone && this.d.clock.now() + 3 * this.d.config.ack_timeout_s * 1000 > this.endBy) {
+      this.backlogDone = true;
+      return false;
+    }
     while (!this.backlogDone) {
       const r = this.fillBatch(max);
       if (r === "stop") return false;

@@ -50,6 +50,7 @@ import type { RecordIndex } from "./record-index";
 import { PRIORITY, firstFreeAfter, planReclaim } from "./record-reclaim";
 import { type ResumePoint, packResume, resumeHolds, unpackResume } from "./record-resume";
 import { type ScanResult, scanLog } from "./record-scan";
+import { scanWithoutHead, sealedWithoutFreePage } from "./record-seal";
 import type { RecordKind, TrackRecord } from "./track-record";
 
 const ZERO = Object.freeze([0x00]) as readonly number[];
@@ -113,8 +114,17 @@ export class RecordLog {
   }
 
   /** Takes over what a scan found and finishes what a cut left undone. Torn frames are counted by a boot's scan. */
-  private recover(s: ScanResult, atBoot: boolean): RecordIndex {
+  private recover(scan: ScanResult, atBoot: boolean): RecordIndex {
     const { flash, log } = this;
+    let s = scan;
+    if (atBoot && sealedWithoutFreePage(s)) {
+      // a cut tore a copy into the last free page (record-seal.ts): retire that page when it holds only copies
+      const without = scanWithoutHead(flash, s);
+      if (without) {
+        flash.write(s.head * flash.pageSize + RETIRED_AT, Uint8Array.from(ZERO));
+        s = { ...without, torn: s.torn };
+      }
+    }
     this.index = s.index;
     this.pageSeqs = s.pageSeqs;
     this.signed = s.signed;
@@ -326,7 +336,11 @@ export class RecordLog {
     for (const k of RECORD_KINDS) this.c.dropped[k] += dropped[k];
     this.pageSeqs[page] = -1;
     if (page === this.head) this.head = -1;
-    if (n > 0) this.log?.log("warn", `record log: full, dropped ${n} undelivered records of the oldest page`);
+    if (n > 0) {
+      // by kind, so what a long outage cost can be read off the log (the counters say the same, summed)
+      const kinds = RECORD_KINDS.filter((k) => dropped[k] > 0).map((k) => `${k}=${dropped[k]}`).join(" ");
+      this.log?.log("warn", `record log: full, dropped ${n} undelivered records of the oldest page ${kinds}`);
+    }
   }
 
   /** Copies a priority record into the head page under the same seq; the old copy goes with its page. */

@@ -2,7 +2,10 @@
  * Runs the firmware the way the ESP32 does: every wake is a boot. For each wake it builds fresh port facades and
  * calls the firmware's boot(); all that survives a deep sleep is what survives on the device (retained bytes, flash,
  * settings, the clock, module states). When the firmware asks for deep sleep, the wake's timers and UART receivers
- * die with it. A power cut also wipes retained bytes and wall time and tears a flash write in progress.
+ * die with it. A power cut also wipes retained bytes and wall time and tears a flash write in progress; a cut the
+ * flash fires itself (armed at a byte of its traffic by a fault campaign) ends the wake the same way. The device's
+ * clock may run fast or slow (rtcPpm): the firmware's monotonic time, its timers and its deep-sleep deadlines all
+ * run on it, the world on true time.
  *
  * States: off (power cut) → booting → awake → asleep → booting ...
  * Inputs: firmware port calls, scheduled timers, UART chunks, door/ignition edges, power-cut faults.
@@ -21,6 +24,8 @@ export interface CuttableFlash extends RecordFlash {
   disarm?(): void;
   /** Supply back after a cut. */
   powerOn?(): void;
+  /** True after a cut the flash itself fired (armed at a byte of its traffic) until powerOn(). */
+  readonly isDead?: boolean;
 }
 export interface WipeableRetained extends Retained {
   wipe(): void;
@@ -45,6 +50,8 @@ export interface RunnerParts {
   onPowerCut?: () => void;
   /** Every log line, stamped. */
   onLog?: (t: number, level: string, msg: string) => void;
+  /** The device's clock error in parts per million (+100 = its RTC runs 100 ppm fast); 0 by default. */
+  rtcPpm?: number;
 }
 
 export interface WakeRecord {
@@ -54,6 +61,7 @@ export interface WakeRecord {
 }
 
 const WATCHDOG_MS = 60_000; // a wake with nothing pending for this long is stuck: the task watchdog resets it
+const FLASH_CUT_MS = 5_000; // how long the supply stays off after a cut armed at a flash byte (not by the trace)
 
 export class DeviceRunner {
   wakes: WakeRecord[] = [];
@@ -177,6 +185,12 @@ export class DeviceRunner {
       this.cutNow(this.cutFor);
       return;
     }
+    // A cut armed at a byte of flash traffic fired inside this callback: the supply is gone, whatever the firmware
+    // did with the exception.
+    if (this.p.flash.isDead && !this.off) {
+      this.cutNow(FLASH_CUT_MS);
+      return;
+    }
     if (this.awake && gen === this.gen) this.armWatchdog();
   }
 
@@ -281,22 +295,30 @@ export class DeviceRunner {
     return Math.round(3650 - 150 * used - (used > 0.9 ? (used - 0.9) * 5000 : 0));
   }
 
+  /** Device time (what the firmware's clock reads) at sim time t, and back: the RTC may run fast or slow. */
+  private dev(t: number): number {
+    return this.p.rtcPpm ? Math.floor(t * (1 + this.p.rtcPpm / 1e6)) : t;
+  }
+  private simTime(d: number): number {
+    return this.p.rtcPpm ? Math.ceil(d / (1 + this.p.rtcPpm / 1e6)) : d;
+  }
+
   private ports(gen: number): Ports {
     const { sched, world } = this.p;
     const live = () => gen === this.gen && this.awake;
     const runner = this;
     const clock: Clock = {
-      now: () => sched.now,
-      wallTime: () => (this.wallOffset === undefined ? undefined : sched.now + this.wallOffset),
+      now: () => this.dev(sched.now),
+      wallTime: () => (this.wallOffset === undefined ? undefined : this.dev(sched.now) + this.wallOffset),
       setWallTime: (utc) => {
-        if (live()) this.wallOffset = utc - sched.now;
+        if (live()) this.wallOffset = utc - this.dev(sched.now);
       },
       at: (deadline, fn) => {
         if (!live()) return -1;
         this.pendingTimers++;
         this.p.sched.cancel(this.watchdog);
         let fired = false;
-        const id = sched.at(deadline, () => {
+        const id = sched.at(this.simTime(deadline), () => {
           fired = true;
           if (!live()) return;
           this.pendingTimers--;
@@ -343,7 +365,7 @@ export class DeviceRunner {
         deepSleep: (deadline, wakeOn) => {
           if (!live()) return;
           this.sleepRequests++;
-          this.sleep(deadline, wakeOn.slice());
+          this.sleep(this.simTime(deadline), wakeOn.slice());
         },
         restart: () => {
           if (live()) this.sleep(sched.now + 500, [], "restart");

@@ -39,6 +39,8 @@ export interface SimGnssOptions {
   meter: PowerMeter;
   rng: Rng;
   model: GnssModel;
+  /** Windows [from, to) s in which the receiver reports a wrong time (a glitch, a week rollover), offset ms. */
+  timeFaults?: readonly { from: number; to: number; offsetMs: number }[];
 }
 
 export class SimGnss implements SimModule {
@@ -230,7 +232,8 @@ export class SimGnss implements SimModule {
     }
     // The RTC in the backup domain gives time before a fix; a cold receiver has none until it decodes it.
     const timeKnown = fixed || this.rtcValid;
-    const utc = timeKnown ? w.utcMs(Math.floor(t)) : undefined;
+    const bad = this.o.timeFaults?.find((f) => t >= f.from && t < f.to);
+    const utc = timeKnown ? w.utcMs(Math.floor(t)) + (bad ? bad.offsetMs : 0) : undefined;
     this.send(this.epochText(utc, pos, sats, usedSats, hdop));
   }
 

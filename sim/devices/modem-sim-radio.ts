@@ -49,8 +49,11 @@ export class SimRadio {
     private readonly onStat: (stat: number) => void,
   ) {}
 
+  /** No SIM in the holder: the radio finds no network it may use, whatever the coverage. */
+  noSim = false;
+
   coverage(): Coverage {
-    return this.world.nbiot(this.sched.now / 1000);
+    return this.noSim ? "none" : this.world.nbiot(this.sched.now / 1000);
   }
 
   factor(): number {

@@ -5,7 +5,8 @@
  * States: unpowered | hung (a modem-hang fault: AT goes unanswered until its end or a power cycle) | running
  *   (radio states in modem-sim-radio.ts).
  * Inputs: bytes from the firmware, the power enable, world faults (modem-hang, modem-reboot), coverage edges,
- *   cut() for a power cut.
+ *   cut() for a power cut, and the misbehaviour a fault campaign asks for (ModemFaults: line noise, answers a byte
+ *   at a time, CME storms, no SIM).
  * Outputs: answers and URCs on the UART, datagrams to the server, charge on the meter's "modem" component,
  *   counters.
  */
@@ -32,7 +33,24 @@ export interface SimModemOptions {
   errorRate?: number;
   /** One-way network latency of a downlink in good coverage, ms (×modem_ce2_factor in poor). */
   latencyMs?: number;
+  /** Misbehaviour a fault campaign asks for (none by default). */
+  faults?: ModemFaults;
 }
+
+/** Modem misbehaviour beyond the trace's hangs and reboots; windows are [from, to) in trace seconds. */
+export interface ModemFaults {
+  /** Share of answers and URCs followed by line noise (bytes a UART makes of glitches: no CR or LF in them). */
+  garbage?: number;
+  /** Every answer reaches the firmware one byte per chunk: every split point of every reply. */
+  byteByByte?: boolean;
+  /** Every command but a plain AT answered with +CME ERROR (ERROR on models that do not use CME). */
+  cmeWindows?: readonly (readonly [number, number])[];
+  /** The SIM is missing: no network, and the SIM's own commands fail with +CME ERROR: 10. */
+  noSimWindows?: readonly (readonly [number, number])[];
+}
+
+const inWindow = (ws: readonly (readonly [number, number])[] | undefined, s: number) => !!ws && ws.some(([a, b]) => s >= a && s < b);
+const CME_CODES = Object.freeze([3, 4, 10, 13, 14, 30, 50, 100, 159, 4001]);
 
 export interface SimModemCounters {
   commands: number;
@@ -84,7 +102,11 @@ export class SimModem implements SimModule, SimModemCore {
       if (f.kind === "modem-hang") sched.at(f.t * 1000, () => this.hang((f.t + f.for) * 1000));
       if (f.kind === "modem-reboot") sched.at(f.t * 1000, () => this.reboot());
     }
-    for (const e of world.edges(world.trace.network, "good" as Coverage)) sched.at(e.t * 1000, () => this.radio.onCoverage(e.v));
+    for (const e of world.edges(world.trace.network, "good" as Coverage)) sched.at(e.t * 1000, () => this.radio.onCoverage(this.radio.coverage()));
+    for (const [a, b] of this.o.faults?.noSimWindows ?? []) {
+      sched.at(a * 1000, () => this.simPresent(false));
+      sched.at(b * 1000, () => this.simPresent(true));
+    }
     if (uart.powered) this.setPower(true);
   }
 
@@ -171,7 +193,13 @@ export class SimModem implements SimModule, SimModemCore {
     this.counters.commands++;
     let out = this.echo ? `${line}\r` : "";
     const plain = line.toUpperCase() === "AT";
-    if (!plain && this.errorRate > 0 && this.o.rng.chance(this.errorRate)) {
+    const at = this.o.sched.now / 1000;
+    const simCmd = /^AT\+(CCID|QCCID|NCCID|CPIN|CIMI)/i.test(line);
+    if (!plain && (inWindow(this.o.faults?.cmeWindows, at) || (simCmd && this.radio.noSim))) {
+      this.counters.errorsInjected++;
+      const code = simCmd && this.radio.noSim ? 10 : CME_CODES[this.o.rng.int(0, CME_CODES.length - 1)];
+      out += this.dialect.cmeOnError ? crlf(`+CME ERROR: ${code}`) : crlf("ERROR");
+    } else if (!plain && this.errorRate > 0 && this.o.rng.chance(this.errorRate)) {
       this.counters.errorsInjected++;
       out += this.dialect.cmeOnError && this.o.rng.chance(0.5) ? crlf("+CME ERROR: 3") : crlf("ERROR");
     } else out += answer(this, line);
@@ -224,6 +252,27 @@ export class SimModem implements SimModule, SimModemCore {
 
   private send(text: string, delay: number): void {
     if (!this.uart || !this.powered || this.o.sched.now < this.hungUntil) return;
-    this.uart.toHost(ascii(text), this.o.sched.now + delay);
+    const f = this.o.faults;
+    let bytes = ascii(text);
+    if (f?.garbage && this.o.rng.chance(f.garbage)) {
+      const noise = new Uint8Array(this.o.rng.int(1, 16));
+      for (let i = 0; i < noise.length; i++) {
+        const b = this.o.rng.int(0, 255);
+        noise[i] = b === 13 || b === 10 ? 0 : b;
+      }
+      const out = new Uint8Array(bytes.length + noise.length);
+      out.set(bytes);
+      out.set(noise, bytes.length);
+      bytes = out;
+    }
+    const at = this.o.sched.now + delay;
+    if (f?.byteByByte) for (let i = 0; i < bytes.length; i++) this.uart.toHost(bytes.subarray(i, i + 1), at);
+    else this.uart.toHost(bytes, at);
+  }
+
+  /** The SIM taken out or put back: registration follows (a modem re-reads a SIM only at boot, so a reboot). */
+  private simPresent(present: boolean): void {
+    this.radio.noSim = !present;
+    this.radio.onCoverage(this.radio.coverage());
   }
 }

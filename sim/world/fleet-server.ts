@@ -89,7 +89,7 @@ export class FleetServer implements DatagramServer {
   readonly reportedParams: ParamItem[] = [];
   private readonly store = new Map<number, StoredRecord>();
   private readonly pending: PendingDownlink[] = [];
-  private readonly reasm = new Reassembler(8);
+  private readonly reasm = new Reassembler(8, 256); // the platform joins whatever the terminal sends
   private serial = 0;
   private phone = "";
   private edition: Edition = 2019;

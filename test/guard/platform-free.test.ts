@@ -38,7 +38,7 @@ function code(text: string): string {
 }
 
 describe("platform-free code", () => {
-  const targets = ["firmware", "hal/ports.ts", "sim/world", "sim/devices", "sim/report", "sim/simulation.ts", "sim/xs-entry.ts"].flatMap(files).filter((f) => f.endsWith(".ts"));
+  const targets = ["firmware", "hal/ports.ts", "sim/world", "sim/devices", "sim/report", "sim/faults", "sim/simulation.ts", "sim/xs-entry.ts"].flatMap(files).filter((f) => f.endsWith(".ts"));
 
   it("has files to check", () => {
     expect(targets.length).toBeGreaterThan(20);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../firmware/core/bytes";
-import { bcc, escapeFrame, parseFrame, splitFrames, unescapeFrame } from "../../firmware/protocol/frame";
+import { bcc, encodeFrame, escapeFrame, parseFrame, splitFrames, unescapeFrame } from "../../firmware/protocol/frame";
 import { decodeLocation, encodeLocation } from "../../firmware/protocol/location";
 import { bcdToTime, timeToBcd } from "../../firmware/protocol/bcd";
 import { Reassembler, packetize } from "../../firmware/protocol/subpackage";
@@ -100,7 +100,7 @@ describe("sub-packaging", () => {
     expect(packets.length).toBeGreaterThan(8);
     for (const p of packets) expect(p.bytes.length).toBeLessThanOrEqual(300);
     expect(packets.map((p) => p.serial)).toEqual(packets.map((_, i) => 100 + i));
-    const re = new Reassembler();
+    const re = new Reassembler(4, 64); // the platform's side: it joins messages of many parts
     let whole: Uint8Array | undefined;
     // arrival order does not matter
     for (const p of [...packets].reverse()) {
@@ -111,6 +111,28 @@ describe("sub-packaging", () => {
       if (m) whole = m.body;
     }
     expect(whole && toHex(whole)).toBe(toHex(body));
+  });
+  it("on the terminal, refuses a message of more parts than any it is sent, so sub-packages cannot fill its heap", () => {
+    const re = new Reassembler();
+    const h = { msgId: 0x8103, edition: 2013 as const, phone: "13800138000" };
+    // parts of messages announcing 40,000 parts each: none may be held, and what is held stays bounded
+    for (let i = 0; i < 2000; i++) {
+      const r = parseFrame(encodeFrame({ ...h, serial: 1000 + (i % 4), packet: { total: 40_000, index: 1 + (i % 4) } }, new Uint8Array(1000)));
+      if (!("frame" in r)) throw new Error(r.error);
+      expect(re.add(r.frame)).toBeUndefined();
+    }
+    expect(re.heldBytes).toBe(0);
+    expect(re.counters.tooLarge).toBe(2000);
+    // a message within the bound is still joined
+    const small = packetize(h, new Uint8Array(1500).fill(7), 800, (() => { let s = 5; return () => s++; })());
+    let whole: Uint8Array | undefined;
+    for (const p of small) {
+      const r = parseFrame(p.bytes);
+      if (!("frame" in r)) throw new Error(r.error);
+      whole = re.add(r.frame)?.body ?? whole;
+    }
+    expect(whole?.length).toBe(1500);
+    expect(re.heldBytes).toBe(0);
   });
   it("sends a short message as one frame", () => {
     let s = 0;

@@ -312,3 +312,22 @@ describe("staying online and losing the link", () => {
     expect(r.link.finished).toBe(false);
   });
 });
+
+describe("a session that must end before the wake is cut short", () => {
+  it("starts no backlog datagram whose acks could land after the end: what the platform got is acked", () => {
+    const server = new FleetServer();
+    const backlog = Array.from({ length: 3000 }, (_, i) => record(i + 1));
+    const r = rig({ server, backlog, max: 512, config: { ack_timeout_s: 2 } });
+    const endBy = 30_000;
+    r.session.start([], { endBy });
+    runToEnd(r);
+    const sent = r.link.sent;
+    expect(sent.length).toBeGreaterThan(20);
+    for (const d of sent) expect(d.at).toBeLessThanOrEqual(endBy - 3 * 2000);
+    // the wake may end at endBy: every record the platform has by then is acked, so none goes twice next wake
+    expect(server.records().length).toBeGreaterThan(100);
+    expect(r.backlog.acked.length).toBe(server.records().length);
+    expect(r.backlog.recs.length).toBe(3000 - server.records().length);
+    expect(r.clock.now()).toBeLessThan(endBy);
+  });
+});

@@ -22,7 +22,10 @@ export interface QuectelNVariant {
 const cmd = (text: string, timeoutMs: number = T.quick, attempts = 3, claims?: readonly string[]): AtCommand =>
   Object.freeze({ text, timeoutMs, attempts, claims });
 
-/** NSOSTF flags: 0x200 release right after this uplink (RAI), 0x400 release after the next downlink. */
+/**
+ * NSOSTF flags (Quectel BC95 / BC660K AT Commands Manual, AT+NSOSTF; ../shared/reference/PROTOCOLS.md §5): 0x200
+ * release right after this uplink (RAI), 0x400 release after the next downlink.
+ */
 const FLAGS: Readonly<Record<Release, string>> = Object.freeze({ none: "0x0", release: "0x200", "after-reply": "0x400" });
 
 const URCS = Object.freeze(["+CEREG:", "+CSCON:", "+NSONMI:", "+NSOSTR:", "+NSOCLI:", "+NPSMR:", "+QATWAKEUP", "+CEDRXP:"]);

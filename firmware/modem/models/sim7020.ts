@@ -2,6 +2,11 @@
  * SIMCom SIM7020: sockets are created (AT+CSOC) then bound to the peer (AT+CSOCON); AT+CSOSEND's length counts hex
  * characters; downlink arrives as +CSONMI with the same hex length. RAI is set before each send with AT+CNBIOTRAI
  * (1: no further traffic, 2: one downlink expected). OK to AT+CSOSEND is the only verdict this model gives.
+ *
+ * Sources: SIMCom SIM7020 Series AT Command Manual V1.05 (AT+CSOC, AT+CSOCON, AT+CSOSEND, +CSONMI, AT+CSOCL,
+ * AT+CNBIOTRAI; ../shared/reference/PROTOCOLS.md §5 for the hex-character lengths). The stored public SIM7020E
+ * drivers send AT+CNBIOTRAI=1; the value 2 follows the 3GPP RAI values as Quectel documents them (BG95 TCP/IP
+ * application note, AT+QISENDEX <RAI_info>: 0 none, 1 no further uplink or downlink, 2 only one downlink).
  */
 import { fromHex, toHex } from "../../core/bytes";
 import type { AtCommand } from "../at-engine";
