@@ -13,13 +13,15 @@
  */
 import type { Crypto } from "../../hal/ports";
 import { ccmOpen, ccmSeal } from "../security/ccm";
-import { type Frame, type FrameHeader, encodeFrame, frameContent, headerLength } from "./frame";
+import { type Frame, type FrameHeader, MAX_BODY, encodeFrame, frameContent, headerLength } from "./frame";
 
 /** Encryption field value for "AES-128-CCM sealed body" (attribute bit 11): vendor use of a reserved value. */
 export const SEALED = 2;
 export const TAG_BYTES = 8;
 /** Bytes sealing adds to a body. */
 export const SEAL_BODY_OVERHEAD = 4 + TAG_BYTES;
+/** The largest body the terminal frames, sealed or not: sealing must still fit the 10-bit length. */
+export const PLAIN_BODY_MAX = MAX_BODY - SEAL_BODY_OVERHEAD;
 export const UP = 0x55;
 export const DOWN = 0x44;
 

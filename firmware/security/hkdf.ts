@@ -14,7 +14,7 @@ export function hkdfExtract(c: Crypto, salt: Uint8Array, ikm: Uint8Array): Uint8
 export function hkdfExpand(c: Crypto, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   if (length < 1 || length > 255 * HASH_LEN) throw new RangeError("HKDF length out of range");
   const out = new Uint8Array(length);
-  let t = new Uint8Array(0);
+  let t: Uint8Array = new Uint8Array(0);
   for (let i = 1, at = 0; at < length; i++) {
     const input = new Uint8Array(t.length + info.length + 1);
     input.set(t, 0);

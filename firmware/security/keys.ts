@@ -23,8 +23,13 @@ export interface DeviceKeys {
   readonly sms: Uint8Array;
 }
 
+/** The terminal id as bound into the keys: its digits without leading zeros (the BCD header pads them). */
+export function keyId(deviceId: string): string {
+  return deviceId.replace(/^0+(?=.)/, "");
+}
+
 export function deriveKey(c: Crypto, root: Uint8Array, deviceId: string, role: KeyRole): Uint8Array {
-  return hkdf(c, root, ascii(SALT), ascii(`${role}|${deviceId}`), 16);
+  return hkdf(c, root, ascii(SALT), ascii(`${role}|${keyId(deviceId)}`), 16);
 }
 
 export function deriveKeys(c: Crypto, root: Uint8Array, deviceId: string): DeviceKeys {

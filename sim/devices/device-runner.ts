@@ -8,7 +8,7 @@
  * Inputs: firmware port calls, scheduled timers, UART chunks, door/ignition edges, power-cut faults.
  * Outputs: wake records, log lines (the transcript), MCU charge on the power meter.
  */
-import type { Clock, DigitalIn, I2C, Log, OneWire, Ports, RecordFlash, Retained, Settings, WakeCause, WakeSource } from "../../hal/ports";
+import type { Clock, Crypto, DigitalIn, I2C, Log, OneWire, Ports, RecordFlash, Retained, Settings, WakeCause, WakeSource } from "../../hal/ports";
 import type { PowerMeter } from "../report/power-meter";
 import type { Rng } from "../world/rng";
 import type { Scheduler } from "../world/scheduler";
@@ -39,6 +39,7 @@ export interface RunnerParts {
   rdss?: SimUart;
   oneWire?: OneWire;
   i2c?: I2C;
+  crypto?: Crypto;
   /** The firmware entry point. */
   boot: (ports: Ports) => void;
   /** Called when the supply drops, so simulated modules lose power too. */
@@ -212,6 +213,29 @@ export class DeviceRunner {
     };
   }
 
+  /** Crypto as CPU work: a callback's cost plus the bytes it handles at the JS rate (the AES itself is native). */
+  private meteredCrypto(c: Crypto): Crypto {
+    return {
+      aesCbc: (key, iv, data) => (this.cpu(data.length), c.aesCbc(key, iv, data)),
+      aesCtr: (key, counter, data) => (this.cpu(data.length), c.aesCtr(key, counter, data)),
+      hmacSha256: (key, data) => (this.cpu(data.length + 128), c.hmacSha256(key, data)),
+    };
+  }
+
+  /** NVS writes cost a 32-byte entry plus a share of the 4 KB sector erase every 126 entries, at the flash rate. */
+  private meteredSettings(): Settings {
+    const s = this.p.settings;
+    const perKb = () => this.p.meter.table.mcu_ms_per_flash_kbyte / 1024;
+    return {
+      get: (key) => s.get(key),
+      set: (key, value) => {
+        this.cpuMs((32 + 4096 / 126) * perKb());
+        s.set(key, value);
+      },
+      remove: (key) => s.remove(key),
+    };
+  }
+
   private armWatchdog(): void {
     this.p.sched.cancel(this.watchdog);
     if (this.pendingTimers > 0) return;
@@ -352,7 +376,7 @@ export class DeviceRunner {
         externalPower: () => world.externalPower(sched.now / 1000),
       },
       retained: this.p.retained,
-      settings: this.p.settings,
+      settings: this.meteredSettings(),
       flash: this.meteredFlash(),
       gnss: wrapUart(this.p.gnss),
       modem: wrapUart(this.p.modem),
@@ -361,6 +385,7 @@ export class DeviceRunner {
       ignition: input("ignition"),
       oneWire: this.p.oneWire,
       i2c: this.p.i2c,
+      crypto: this.p.crypto && this.meteredCrypto(this.p.crypto),
     };
   }
 }
