@@ -9,7 +9,7 @@
  */
 import type { Crypto, Settings } from "../../hal/ports";
 import { ascii, fromHex } from "../core/bytes";
-import { hkdf } from "./hkdf";
+import { hkdf, hkdfExpand, hkdfExtract } from "./hkdf";
 
 export const ROOT_KEY_SETTING = "root_key";
 const SALT = "reefer-tracker key hierarchy v1";
@@ -32,12 +32,30 @@ export function deriveKey(c: Crypto, root: Uint8Array, deviceId: string, role: K
   return hkdf(c, root, ascii(SALT), ascii(`${role}|${keyId(deviceId)}`), 16);
 }
 
+/**
+ * The four keys, each derived on first use: a wake that only logs a temperature pays for the storage key alone
+ * (one HKDF extract, shared, and one expand per role).
+ */
 export function deriveKeys(c: Crypto, root: Uint8Array, deviceId: string): DeviceKeys {
+  let prk: Uint8Array | undefined;
+  const made: Partial<Record<KeyRole, Uint8Array>> = {};
+  const key = (role: KeyRole): Uint8Array => {
+    prk = prk ?? hkdfExtract(c, ascii(SALT), root);
+    return (made[role] = made[role] ?? hkdfExpand(c, prk, ascii(`${role}|${keyId(deviceId)}`), 16));
+  };
   return Object.freeze({
-    uplink: deriveKey(c, root, deviceId, "uplink"),
-    downlink: deriveKey(c, root, deviceId, "downlink"),
-    storage: deriveKey(c, root, deviceId, "storage"),
-    sms: deriveKey(c, root, deviceId, "sms"),
+    get uplink() {
+      return key("uplink");
+    },
+    get downlink() {
+      return key("downlink");
+    },
+    get storage() {
+      return key("storage");
+    },
+    get sms() {
+      return key("sms");
+    },
   });
 }
 

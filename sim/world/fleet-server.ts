@@ -75,7 +75,7 @@ const REDELIVER_AFTER_MS = 60_000;
 
 export class FleetServer implements DatagramServer {
   readonly counters = {
-    datagrams: 0, frames: 0, badFrames: 0, badBcc: 0, badLength: 0, junkBytes: 0,
+    datagrams: 0, bytesUp: 0, bytesDown: 0, frames: 0, badFrames: 0, badBcc: 0, badLength: 0, junkBytes: 0,
     points: 0, livePoints: 0, duplicates: 0, foreignPoints: 0, authFailures: 0, unauthenticated: 0, downlinksSent: 0, downlinkAnswers: 0,
   };
   readonly transcript: TranscriptEntry[] = [];
@@ -139,6 +139,7 @@ export class FleetServer implements DatagramServer {
 
   receive(bytes: Uint8Array, atMs: number): Uint8Array[] {
     this.counters.datagrams++;
+    this.counters.bytesUp += bytes.length;
     this.now = atMs;
     const out: Uint8Array[] = [];
     const { frames, junk } = splitFrames(bytes);
@@ -169,7 +170,10 @@ export class FleetServer implements DatagramServer {
       if (msg) this.handle(msg.header, msg.body, atMs, out, !f.header.packet);
     }
     if (uplinks > 0) this.deliverDownlinks(atMs, out);
-    for (const f of out) this.wire.push({ atMs, dir: "down", bytes: f });
+    for (const f of out) {
+      this.wire.push({ atMs, dir: "down", bytes: f });
+      this.counters.bytesDown += f.length;
+    }
     return out;
   }
 

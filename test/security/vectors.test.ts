@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../firmware/core/bytes";
 import { ccmOpen, ccmSeal } from "../../firmware/security/ccm";
 import { hkdf, hkdfExtract } from "../../firmware/security/hkdf";
+import { deriveKey, deriveKeys } from "../../firmware/security/keys";
 import { simCrypto as c } from "../../sim/devices/crypto-sim";
 
 const h = (s: string): Uint8Array => fromHex(s.replace(/\s/g, ""))!;
@@ -73,5 +74,17 @@ describe("AES-CCM", () => {
       expect(ccmOpen(c, key, nonce, aad, bad, 8)).toBeUndefined();
       expect(ccmOpen(c, key, nonce, aad, ours, 8)).toEqual(msg);
     }
+  });
+});
+
+describe("key hierarchy", () => {
+  it("derives four distinct keys per device, lazily and as HKDF does in one go, bound to the terminal id", () => {
+    const root = range(0x10, 0x1f);
+    const k = deriveKeys(c, root, "013800138000");
+    const all = [k.uplink, k.downlink, k.storage, k.sms].map((x) => toHex(x));
+    expect(new Set(all).size).toBe(4);
+    expect(toHex(k.uplink)).toBe(toHex(deriveKey(c, root, "13800138000", "uplink")));
+    expect(toHex(k.sms)).toBe(toHex(hkdf(c, root, Uint8Array.from("reefer-tracker key hierarchy v1", (ch) => ch.charCodeAt(0)), Uint8Array.from("sms|13800138000", (ch) => ch.charCodeAt(0)), 16)));
+    expect(toHex(deriveKeys(c, root, "13800138001").uplink)).not.toBe(all[0]);
   });
 });
