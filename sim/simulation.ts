@@ -86,10 +86,16 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
   const modemUart = new SimUart(sched, modem);
   modem.attach(modemUart);
 
-  const rdss = simRdssFor(trace, { sched, world, meter, rng: rng.fork("rdss") }, (msg, atMs) => {
-    rdssSends.push({ atMs, seqs: msg.records.map((r) => r.seq) });
-    for (const rec of msg.records) server.acceptRecord(rec, atMs, "rdss");
-  });
+  const rdss = simRdssFor(
+    trace,
+    { sched, world, meter, rng: rng.fork("rdss") },
+    (msg, atMs) => {
+      rdssSends.push({ atMs, seqs: msg.records.map((r) => r.seq) });
+      for (const rec of msg.records) server.acceptRecord(rec, atMs, "rdss");
+    },
+    undefined,
+    keys ? (bytes) => server.security.openReport(trace.device.id, bytes) : undefined,
+  );
 
   const sensors = { sched, world, meter, rng: rng.fork("probes"), probes: trace.device.probes };
   const oneWire = new SimOneWire(sensors);

@@ -10,8 +10,10 @@ import type { Frame, FrameHeader } from "../../firmware/protocol/frame";
 import { encodeFrame } from "../../firmware/protocol/frame";
 import { DOWN, SEALED, UP, openFrame, sealCounter, sealFrame } from "../../firmware/protocol/frame-seal";
 import { type DeviceKeys, deriveKeys } from "../../firmware/security/keys";
+import { openReport, signCommand } from "../../firmware/rdss/short-message-auth";
 
 export type UplinkRejection = "no-key" | "unsealed" | "bad-mac" | "replay";
+export type ShortMessageRejection = "no-key" | "short" | "bad-mac" | "replay";
 
 export interface PlatformKeyStore {
   crypto: Crypto;
@@ -21,7 +23,10 @@ export interface PlatformKeyStore {
 
 export class PlatformSecurity {
   readonly rejected: Record<UplinkRejection, number> = { "no-key": 0, unsealed: 0, "bad-mac": 0, replay: 0 };
+  readonly smsRejected: Record<ShortMessageRejection, number> = { "no-key": 0, short: 0, "bad-mac": 0, replay: 0 };
   opened = 0;
+  private readonly lastSms = new Map<string, number>();
+  private smsCounter = 0;
   private readonly keys = new Map<string, DeviceKeys | null>();
   private readonly lastUp = new Map<string, number>();
   private readonly downCounter = new Map<string, number>();
@@ -66,6 +71,22 @@ export class PlatformSecurity {
     return sealFrame(this.store!.crypto, keys.downlink, DOWN, ctr, h, body);
   }
 
+  /** A short-message report from `phone` (the terminal id the card is registered to): its compact payload, or why not. */
+  openReport(phone: string, bytes: Uint8Array): { payload: Uint8Array } | { error: ShortMessageRejection } {
+    const keys = this.keysFor(phone);
+    if (!keys) return this.refuseSms("no-key");
+    const r = openReport(this.store!.crypto, keys.sms, this.lastSms.get(phone) ?? 0, bytes);
+    if ("error" in r) return this.refuseSms(r.error);
+    this.lastSms.set(phone, r.counter);
+    return { payload: r.payload };
+  }
+
+  /** A `SET ...` command for the terminal, signed under the centre's next counter. */
+  signCommand(phone: string, command: string): string {
+    const keys = this.keysFor(phone);
+    return keys ? signCommand(this.store!.crypto, keys.sms, ++this.smsCounter, command) : command;
+  }
+
   /** The downlink key and the next counter, for tests that forge or replay. */
   downlinkKey(phone: string): Uint8Array | undefined {
     return this.keysFor(phone)?.downlink;
@@ -73,6 +94,11 @@ export class PlatformSecurity {
 
   refusals(): number {
     return this.rejected["no-key"] + this.rejected.unsealed + this.rejected["bad-mac"] + this.rejected.replay;
+  }
+
+  private refuseSms(r: ShortMessageRejection): { error: ShortMessageRejection } {
+    this.smsRejected[r]++;
+    return { error: r };
   }
 
   private refuse(r: UplinkRejection): UplinkRejection {
