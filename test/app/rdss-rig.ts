@@ -120,7 +120,7 @@ export function rig(o: RigOptions) {
     for (const r of msg.records) server.acceptRecord(r, at, "rdss");
   }, o.card, o.secure ? (bytes) => server.security.openReport(id, bytes) : undefined)!;
   const flash = new SimFlash(4096, 16);
-  const key = o.secure ? { device_id: id, [ROOT_KEY_SETTING]: toHex(testRootKey(simCrypto, id)) } : {};
+  const key: Record<string, string> = o.secure ? { device_id: id, [ROOT_KEY_SETTING]: toHex(testRootKey(simCrypto, id)) } : {};
   const settings = new SimSettings({ rdss_dest: CENTRE_ID, ...key, ...(o.settings ?? {}) });
   const logs: { t: number; line: string }[] = [];
   const duties: Duty[] = [alarmDuty((o.alarmsAtS ?? []).map((s) => s * 1000)), uplinkDuty(o.uplink ?? { everyS: 300, failFromS: 0 }), rdssDuty];
