@@ -10,7 +10,6 @@
 import type { Crypto } from "../../hal/ports";
 
 const BLOCK = 16;
-const ZERO_IV = new Uint8Array(BLOCK);
 
 function check(nonce: Uint8Array, aad: Uint8Array, tagLen: number): number {
   if (nonce.length < 7 || nonce.length > 13) throw new RangeError("CCM nonce must be 7..13 bytes");
@@ -35,7 +34,7 @@ function cbcMac(c: Crypto, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, 
     buf.set(aad, BLOCK + 2);
   }
   buf.set(msg, BLOCK + aadPart);
-  const out = c.aesCbc(key, ZERO_IV, buf);
+  const out = c.aesCbc(key, new Uint8Array(BLOCK), buf); // CBC-MAC starts from a zero IV
   return out.subarray(out.length - BLOCK);
 }
 
