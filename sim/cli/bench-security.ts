@@ -1,7 +1,7 @@
 /**
  * What security costs per day on each trip: the same trace run unprovisioned (no keys, nothing sealed) and
- * provisioned, compared — charge per day (crypto work and NVS writes are metered as CPU time by the simulator, the
- * larger datagrams as UART bytes), bytes on the air each way, and flash bytes for the tags of records at rest.
+ * provisioned, compared — charge per day (the simulator meters crypto and NVS writes as CPU time at the flash rate,
+ * native work over bytes; the larger datagrams as UART bytes), bytes on the air each way, and flash bytes for the tags of records at rest.
  * The target is at most 3 % more charge on the reference day.
  */
 import { simulate, type SimResult } from "../simulation";
