@@ -3,8 +3,8 @@
  * key and counter (SealedLink), downlinks checked by the guard with the downlink key and the persisted floor.
  * Unprovisioned, the session gets the modem's link as it is.
  *
- * Outputs: the link and guard for the session, and settle(), which keeps the floor for the next wake (RTC memory
- * and, when it moved, NVS) and logs `downlink-refused` with the reasons when anything was refused.
+ * Outputs: the link and guard for the session, and settle(), which keeps the floor in RTC memory for the next
+ * wake (the guard wrote NVS as it went) and logs `downlink-refused` with the reasons when anything was refused.
  */
 import { DownlinkGuard } from "../protocol/downlink-guard";
 import type { DatagramLink } from "../protocol/outbox";
@@ -31,7 +31,6 @@ export function secureUplink(app: App, link: DatagramLink): SecuredUplink {
   });
   const settle = () => {
     app.saveMod("dl-floor", guard.floor);
-    saveFloor(sec, DOWNLINK_FLOOR_SETTING, guard.floor);
     if (guard.refusals() > 0) app.emit("downlink-refused", { ...guard.rejected });
   };
   return { link: sealed, guard, sealed, settle };

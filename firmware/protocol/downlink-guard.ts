@@ -5,8 +5,9 @@
  * commands below with 0x0001 result 2 — nothing of it is applied. Unsealed frames are refused too: a forged
  * 0x8001 would otherwise make the device drop records the platform never got.
  *
- * The floor (last accepted counter) lives in RTC memory between wakes and in NVS: it is written there before a
- * command is handed on (`persist`), so neither a deep sleep nor a power cut lets an old command back in.
+ * The floor (last accepted counter) is written to NVS (`persist`) before an accepted frame is handed on — acks
+ * included: after a power cut the session's serials start again, and an old ack replayed then must not match a
+ * new message — so neither a deep sleep nor a power cut lets an old frame back in.
  *
  * Inputs: downlink datagrams. Outputs: plain datagrams, refusals (header + reason), counters, the floor.
  */
@@ -26,7 +27,7 @@ export interface DownlinkSealing {
   key: Uint8Array;
   /** Last accepted counter (0 = none yet). */
   floor: number;
-  /** Called with the new floor before a guarded command passes; must persist it. */
+  /** Called with the new floor before an accepted frame passes; must persist it. */
   persist(floor: number): void;
 }
 
@@ -58,7 +59,7 @@ export class DownlinkGuard {
         const o = openFrame(this.s.crypto, this.s.key, DOWN, f);
         if ("refused" in o) reason = o.refused;
         else {
-          if (GUARDED.indexOf(f.header.msgId) >= 0) this.s.persist(o.counter);
+          this.s.persist(o.counter);
           this.floor = o.counter;
           this.accepted++;
           const h: FrameHeader = { ...f.header };

@@ -103,6 +103,24 @@ describe("signed downlinks", () => {
     expect(second.backlog.recs).toEqual([]);
   });
 
+  it("an old ack replayed after a power cut (serials start again): refused, no record acked by it", () => {
+    const first = secureRig({ backlog: recs(2) });
+    run(first);
+    const oldAcks = first.down.filter((d) => {
+      const p = parseFrame(d);
+      return "frame" in p && p.frame.header.msgId === MSG.platformAck;
+    });
+    expect(oldAcks.length).toBeGreaterThan(0);
+    // RTC memory is gone; NVS keeps the floor the guard wrote as it accepted each ack
+    const nvs = new SimSettings({ up_ctr: first.settings.get("up_ctr")!, dl_floor: first.settings.get("dl_floor")! });
+    const second = secureRig({ backlog: recs(2).map((x) => ({ ...x, seq: x.seq + 10 })), settings: nvs, tamperUp: () => new Uint8Array(0) });
+    second.session.start([]);
+    for (const a of oldAcks) second.session.onRx(a);
+    run(second);
+    expect(second.guard.rejected["old-counter"]).toBe(oldAcks.length);
+    expect(second.backlog.acked).toEqual([]);
+  });
+
   it("unsealed (a forged 0x8103, a forged 0x8001 ack): refused, nothing applied, no record dropped", () => {
     const r = secureRig({ backlog: recs(2), tamperUp: () => new Uint8Array(0) }); // the platform never hears us
     r.session.start([]);
