@@ -316,6 +316,7 @@ export class FleetServer implements DatagramServer {
         return f;
       }
       case "raw": {
+        // sent exactly as given, never sealed: what anyone on the path could send (a provisioned device refuses it)
         const b = d.hex ? fromHex(d.hex.replace(/\s/g, "")) : undefined;
         if (!b) return undefined;
         const r = parseFrame(b);
