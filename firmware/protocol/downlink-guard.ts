@@ -15,10 +15,14 @@ import type { Crypto } from "../../hal/ports";
 import { concat } from "../core/bytes";
 import { type FrameHeader, encodeFrame, parseFrame, splitFrames } from "./frame";
 import { DOWN, openFrame, sealCounter } from "./frame-seal";
+import { AREA_MSG } from "./area-messages";
 import { MSG } from "./messages";
 
-/** Commands that change or reveal state: a refusal is answered with 0x0001 result 2. */
-export const GUARDED: readonly number[] = Object.freeze([MSG.setParams, MSG.control, MSG.querySomeParams, MSG.queryLocation, MSG.ackAlarm]);
+/** Commands that change or reveal state (areas 0x8600-0x8605 too): a refusal is answered with 0x0001 result 2. */
+export const GUARDED: readonly number[] = Object.freeze([
+  MSG.setParams, MSG.control, MSG.querySomeParams, MSG.queryLocation, MSG.ackAlarm,
+  ...Object.values(AREA_MSG),
+]);
 
 export type GuardReason = "unsealed" | "short" | "bad-mac" | "old-counter";
 
