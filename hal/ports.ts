@@ -108,6 +108,21 @@ export interface Power {
   externalPower(): boolean;
 }
 
+/**
+ * Symmetric primitives from the platform's reviewed crypto library (the simulator: @noble/ciphers and
+ * @noble/hashes; the ESP32: Moddable's native crypt module). Keys are 16 bytes (AES-128). The firmware builds its
+ * modes (CCM, HKDF) on these, so both platforms run the same construction code over the same primitives.
+ * Inputs are never modified; results are new arrays. A key of the wrong size throws (a bug, not an input).
+ */
+export interface Crypto {
+  /** AES-128 in CBC mode without padding; `data` is whole 16-byte blocks, `iv` 16 bytes. */
+  aesCbc(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
+  /** AES-128 in CTR mode from the 16-byte counter block, which counts up big-endian across the whole block. */
+  aesCtr(key: Uint8Array, counter: Uint8Array, data: Uint8Array): Uint8Array;
+  /** HMAC-SHA-256 (32 bytes). */
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
+}
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export interface Log {
   log(level: LogLevel, msg: string): void;
@@ -128,4 +143,6 @@ export interface Ports {
   ignition: DigitalIn;
   oneWire?: OneWire;
   i2c?: I2C;
+  /** Absent on a build without crypto: the device then runs unprovisioned (no keys, nothing sealed). */
+  crypto?: Crypto;
 }

@@ -21,6 +21,10 @@ import { Rng } from "./world/rng";
 import { Scheduler } from "./world/scheduler";
 import { SimI2C, SimOneWire } from "./devices/sensors-sim";
 import { SimSettings } from "./devices/settings-sim";
+import { simCrypto } from "./devices/crypto-sim";
+import { toHex } from "../firmware/core/bytes";
+import { ROOT_KEY_SETTING, keyId } from "../firmware/security/keys";
+import { testRootKey } from "./world/test-keys";
 import { summarize, type Observed } from "./report/observe";
 import type { Summary } from "./report/summary";
 import type { Trace } from "./world/trace-types";
@@ -52,12 +56,15 @@ export interface SimOptions {
   /** Clock faults: the device's RTC error (ppm) and windows of wrong GNSS time. */
   rtcPpm?: number;
   gnssTimeFaults?: SimGnssOptions["timeFaults"];
+  /** false: an unprovisioned device (no root key) and a platform without keys — nothing sealed. Default true. */
+  security?: boolean;
 }
 
 /** Settings as the factory provisions them: identity and parts, then the trace's configuration overrides. */
-function provision(trace: Trace): SimSettings {
+function provision(trace: Trace, secure: boolean): SimSettings {
   const s = new SimSettings();
   s.set("device_id", trace.device.id);
+  if (secure) s.set(ROOT_KEY_SETTING, toHex(testRootKey(simCrypto, trace.device.id)));
   s.set("modem_model", trace.device.modem);
   s.set("gnss_model", trace.device.gnss);
   s.set("probes", trace.device.probes.join(","));
@@ -73,7 +80,9 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
   const world = new World(trace);
   const rng = new Rng(trace.seed);
   const meter = new PowerMeter(sched, powerTable(trace.power), sampleStepMs(trace.duration));
-  const server = new FleetServer(trace.downlinks);
+  const secure = opts.security !== false;
+  const keys = secure ? { crypto: simCrypto, rootKey: (phone: string) => (keyId(phone) === keyId(trace.device.id) ? testRootKey(simCrypto, phone) : undefined) } : undefined;
+  const server = new FleetServer(trace.downlinks, { keys });
   const transcript: string[] = [];
   const rdssSends: RdssSend[] = [];
 
@@ -84,10 +93,16 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
   const modemUart = new SimUart(sched, modem);
   modem.attach(modemUart);
 
-  const rdss = simRdssFor(trace, { sched, world, meter, rng: rng.fork("rdss") }, (msg, atMs) => {
-    rdssSends.push({ atMs, seqs: msg.records.map((r) => r.seq) });
-    for (const rec of msg.records) server.acceptRecord(rec, atMs, "rdss");
-  });
+  const rdss = simRdssFor(
+    trace,
+    { sched, world, meter, rng: rng.fork("rdss") },
+    (msg, atMs) => {
+      rdssSends.push({ atMs, seqs: msg.records.map((r) => r.seq) });
+      for (const rec of msg.records) server.acceptRecord(rec, atMs, "rdss");
+    },
+    undefined,
+    keys ? (bytes) => server.security.openReport(trace.device.id, bytes) : undefined,
+  );
 
   const sensors = { sched, world, meter, rng: rng.fork("probes"), probes: trace.device.probes };
   const oneWire = new SimOneWire(sensors);
@@ -100,7 +115,8 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
     rng: rng.fork("runner"),
     flash: opts.flash ?? new SimFlash(4096, FLASH_PAGES),
     retained: new SimRetained(4096),
-    settings: provision(trace),
+    settings: provision(trace, secure),
+    crypto: simCrypto,
     gnss: gnssUart,
     modem: modemUart,
     rdss: rdss?.uart,

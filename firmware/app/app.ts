@@ -8,6 +8,7 @@ import type { RecordLog } from "../store/record-log";
 import type { AlarmDetail, RecordKind, TrackRecord } from "../store/track-record";
 import type { AppState } from "./app-state";
 import type { Config } from "../config/config";
+import type { SecurityContext } from "./security-context";
 
 export class App {
   /** Something recorded must reach the platform now (an alarm); cleared when an uplink session starts. */
@@ -20,6 +21,8 @@ export class App {
   readonly ran = new Set<string>();
   /** Monotonic ms at which the wake cycle cuts this cycle short (work that must finish should end before). */
   wakeEndsAt = Infinity;
+  /** Keys and counters of a provisioned device (undefined: unprovisioned, nothing sealed). */
+  security: SecurityContext | undefined;
   /** A platform command asked for a reboot once this wake is done. */
   restartRequested = false;
   /** Per-wake objects of the duties (drivers, engines): they live and die with this boot, never at module level. */

@@ -14,7 +14,9 @@
 import type { Serial } from "../../hal/ports";
 import { noteSent, noteStandby, type PolicyDecision } from "../rdss/fallback-policy";
 import { RDSS_TIMING, RdssDriver, type RdssEvent } from "../rdss/rdss-driver";
+import { signReport, verifyCommand } from "../rdss/short-message-auth";
 import { parseTextCommand } from "../rdss/text-command";
+import { SMS_FLOOR_SETTING, loadFloor, saveFloor } from "./security-context";
 import type { TrackRecord } from "../store/track-record";
 import type { App } from "./app";
 import { saveConfig } from "../config/config";
@@ -72,7 +74,10 @@ export class RdssAttempt {
   private send(records: TrackRecord[], bytes: Uint8Array): void {
     this.st = "sending";
     this.carrying = records;
-    this.driver.send(bytes);
+    const sec = this.app.security;
+    const counter = sec?.uplink.next();
+    if (sec && counter === undefined) return this.close("failed"); // counter exhausted: never send unsigned
+    this.driver.send(sec && counter !== undefined ? signReport(sec.crypto, sec.keys.sms, counter, bytes) : bytes);
   }
 
   private event(e: RdssEvent): void {
@@ -110,7 +115,8 @@ export class RdssAttempt {
   /** Only the command centre's card may change the configuration; all of a command applies, or none. */
   private command(from: string, text: string): void {
     const fromCentre = /^[0-9]+$/.test(from) && Number(from) === Number(this.app.config.rdss_dest);
-    const c = fromCentre ? parseTextCommand(text) : { error: "not from the command centre" };
+    const signed = fromCentre ? this.verified(text) : { error: "not from the command centre" };
+    const c = "error" in signed ? signed : parseTextCommand(signed.text);
     if ("error" in c) {
       this.m.cmds.rejected++;
       this.app.emit("rdss-command-rejected", { from, error: c.error });
@@ -120,6 +126,19 @@ export class RdssAttempt {
     saveConfig(this.app.ports.settings, c.ok);
     this.m.cmds.applied++;
     this.app.emit("config-change", { via: "rdss", keys: Object.keys(c.ok).join(",") });
+  }
+
+  /**
+   * A provisioned device takes only commands signed with its sms key under a counter above the last accepted;
+   * the counter is kept (NVS) before the command is looked at, so a replay is refused even if this one is invalid.
+   */
+  private verified(text: string): { text: string } | { error: string } {
+    const sec = this.app.security;
+    if (!sec) return { text };
+    const v = verifyCommand(sec.crypto, sec.keys.sms, loadFloor(sec, SMS_FLOOR_SETTING, undefined), text);
+    if ("error" in v) return { error: v.error };
+    saveFloor(sec, SMS_FLOOR_SETTING, v.counter);
+    return { text: v.command };
   }
 
   private close(outcome: AttemptOutcome): void {

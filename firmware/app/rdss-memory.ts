@@ -3,6 +3,7 @@
  * link health and the record log into one fallback-policy question. dueAt() and run() ask the same question
  * (gate()), so a wake the duty asks for is a wake in which it acts.
  */
+import { REPORT_AUTH_BITS } from "../rdss/short-message-auth";
 import type { CardInfo } from "../rdss/card-limits";
 import {
   decide,
@@ -158,6 +159,7 @@ export function gate(app: App, m: RdssMemory, records: readonly TrackRecord[], n
     nextSendMs: m.drv.nextSendMs,
     beams: m.beams,
     ledger: m.ledger,
+    reserveBits: app.security ? REPORT_AUTH_BITS : 0,
   });
 }
 

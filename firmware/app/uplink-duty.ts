@@ -26,6 +26,7 @@ import { clearHoles, holeHere } from "./coverage-holes";
 import { gate, loadMemory, nbiotView, pruneLedger, undelivered } from "./rdss-memory";
 import { hasSeq } from "../rdss/seq-ranges";
 import type { MotionState } from "../gnss/motion";
+import { secureUplink } from "./uplink-security";
 import { mayTry, noteFailure, noteSuccess, registerWaitMs, RETRY_FIRST_MS, retryState, retryWake } from "./uplink-retry";
 
 /**
@@ -119,10 +120,12 @@ export const uplinkDuty: Duty = Object.freeze({
       timings: registerWait === undefined ? undefined : { registerMs: registerWait },
       onEvent: (ev) => onLink(ev),
     });
+    const secured = secureUplink(app, link);
     const session = new UplinkSession(
       {
         clock: ports.clock,
-        link,
+        link: secured.link,
+        guard: secured.guard,
         backlog: {
           // Alarms first, then the rest oldest-first (JT/T 808 blind-area rule: key alarms first).
           peek: (max) => app.records.peekPriority(max),
@@ -164,6 +167,7 @@ export const uplinkDuty: Duty = Object.freeze({
       app.saveMod("nbiot", health);
       app.saveMod("link", link.snapshot());
       app.saveMod("session", session.snapshot());
+      secured.settle();
       app.emit("uplink", { ok, reason, delivered, pending: app.records.pending(), ms: now - started });
       done();
     };

@@ -13,6 +13,7 @@ import { loadRetained, saveRetained } from "../store/retained-state";
 import { App } from "./app";
 import { checkState, freshState, type AppState } from "./app-state";
 import { loadConfig } from "../config/config";
+import { openSecurity } from "./security-context";
 import { SHARE_MS, type Duty, type Phase } from "./duty";
 
 /** On truck power, waits shorter than this stay in light sleep instead of paying a reboot. */
@@ -55,9 +56,11 @@ export class WakeCycle {
     // The log resumes from the point saved in RTC memory (under 1 KB read) instead of scanning the partition;
     // after a crash or watchdog reset it scans, as after a power cut, so acks of the lost wake are seen at once.
     const resume = ports.power.wakeCause() === "restart" ? undefined : state.mods.records;
-    const records = RecordLog.open(ports.flash, ports.log, resume);
+    const security = openSecurity(ports, config.device_id);
+    const records = RecordLog.open(ports.flash, ports.log, resume, security?.sealer);
     records.restore(state.mods.records);
     this.app = new App(ports, config, state, records);
+    this.app.security = security;
     this.app.poke = () => this.poke();
     this.app.emit("wake", {
       cause: ports.power.wakeCause(),

@@ -5,7 +5,8 @@
  */
 import { encodeLocation } from "./location";
 import { BATCH_ENTRY_OVERHEAD, BATCH_OVERHEAD } from "./location";
-import { MAX_BODY, headerLength } from "./frame";
+import { headerLength } from "./frame";
+import { PLAIN_BODY_MAX } from "./frame-seal";
 import type { Edition } from "./frame";
 import { recordToLocation } from "./record-location";
 import type { TrackRecord } from "../store/track-record";
@@ -30,7 +31,7 @@ export function fillBatch(recs: readonly TrackRecord[], edition: Edition, maxDat
     // the u16 length prefix may itself contain 7E/7D
     const add = escaped(body) + BATCH_ENTRY_OVERHEAD + 2;
     const addRaw = body.length + BATCH_ENTRY_OVERHEAD;
-    if (wire + add > maxDatagram || raw + addRaw > MAX_BODY) break;
+    if (wire + add > maxDatagram || raw + addRaw > PLAIN_BODY_MAX) break;
     wire += add;
     raw += addRaw;
     out.push(r);

@@ -53,6 +53,11 @@ function handleArea(msgId: number, serial: number, body: Uint8Array, ctx: Downli
   return { replies: [ack(serial, msgId, 0)], actions: [{ type: "areas-change", areas: r.areas }] };
 }
 
+/** 0x0001 result 2 for a message that is refused before it is read (a bad MAC, an old counter). */
+export function refusal(serial: number, msgId: number): Reply {
+  return ack(serial, msgId, 2);
+}
+
 export function handleDownlink(msgId: number, serial: number, body: Uint8Array, ctx: DownlinkContext): DownlinkOutcome {
   if (areaMessageType(msgId) !== undefined) return handleArea(msgId, serial, body, ctx);
   switch (msgId) {

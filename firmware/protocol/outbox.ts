@@ -22,6 +22,8 @@ export interface DatagramLink {
   /** The session has nothing more to send or wait for. */
   finish(): void;
   maxDatagram(): number;
+  /** Wire bytes the link adds to every frame it carries (a seal layer); 0 when absent. */
+  frameOverhead?(): number;
 }
 
 export type OutKind = "register" | "auth" | "location" | "batch" | "heartbeat" | "reply";
@@ -71,7 +73,7 @@ export class Outbox {
   /** Frames a message, pending until the next flush(); undefined when it cannot fit any datagram of the link. */
   add(kind: OutKind, msgId: number, body: Uint8Array, seqs: number[], expectReply: boolean): Outgoing | undefined {
     const h = { msgId, edition: this.header.edition, phone: this.header.phone, protoVersion: 1 };
-    const packets = packetize(h, body, this.link.maxDatagram(), () => {
+    const packets = packetize(h, body, this.link.maxDatagram() - this.perFrame(), () => {
       const s = this.serial;
       this.serial = (this.serial + 1) & 0xffff;
       return s;
@@ -102,14 +104,19 @@ export class Outbox {
     m.attempts = 0; // transmit() on release makes it the first attempt after the new auth
   }
 
+  private perFrame(): number {
+    return this.link.frameOverhead ? this.link.frameOverhead() : 0;
+  }
+
   hasPending(): boolean {
     return this.items.some((m) => m.packets.some((p) => p.state === "pending"));
   }
 
-  /** Wire bytes still pending. */
+  /** Wire bytes still pending (with what the link adds per frame). */
   pendingBytes(): number {
+    const fo = this.perFrame();
     let n = 0;
-    for (const m of this.items) for (const p of m.packets) if (p.state === "pending") n += p.bytes.length;
+    for (const m of this.items) for (const p of m.packets) if (p.state === "pending") n += p.bytes.length + fo;
     return n;
   }
 
@@ -124,19 +131,22 @@ export class Outbox {
    */
   flush(hold: boolean): number {
     const max = this.link.maxDatagram();
+    const fo = this.perFrame();
     const picked: Packet[] = [];
     let size = 0;
+    let wire = 0; // what the link will send, its per-frame bytes included
     let expectReply = false;
     let full = false;
     for (const m of this.items) {
       for (const p of m.packets) {
         if (p.state !== "pending") continue;
-        if (picked.length > 0 && size + p.bytes.length > max) {
+        if (picked.length > 0 && wire + p.bytes.length + fo > max) {
           full = true;
           break;
         }
         picked.push(p);
         size += p.bytes.length;
+        wire += p.bytes.length + fo;
         if (m.expectReply) expectReply = true;
       }
       if (full) break;

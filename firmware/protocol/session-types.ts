@@ -4,6 +4,7 @@ import type { Config } from "../config/config";
 import type { TrackRecord } from "../store/track-record";
 import type { Area } from "../config/area";
 import type { DownlinkAction } from "./downlink";
+import type { DownlinkGuard } from "./downlink-guard";
 import type { Registration } from "./messages";
 import type { DatagramLink } from "./outbox";
 
@@ -48,6 +49,8 @@ export interface SessionDeps {
   current(): TrackRecord | undefined;
   /** The platform areas held now (for 0x8600-0x8605); without it those messages are unsupported. */
   areas?(): readonly Area[];
+  /** With keys: every downlink must pass it (downlink-guard.ts) before it is read. */
+  guard?: DownlinkGuard;
   /** Messages awaiting an ack at once while sending records (default 4). */
   window?: number;
 }

@@ -4,7 +4,8 @@
  * the header. The reassembler joins packets again on the receiving side.
  */
 import { concat } from "../core/bytes";
-import { encodeFrame, headerLength, MAX_BODY } from "./frame";
+import { encodeFrame, headerLength } from "./frame";
+import { PLAIN_BODY_MAX } from "./frame-seal";
 import type { Edition, Frame, FrameHeader } from "./frame";
 
 export interface OutPacket {
@@ -36,7 +37,7 @@ export function packetize(
   nextSerial: () => number,
 ): OutPacket[] {
   // attribute, serial and BCC may each need escaping: 5 bytes of margin decide before a serial is drawn
-  if (body.length <= MAX_BODY && wireLength(h, body) + 5 <= maxDatagram) {
+  if (body.length <= PLAIN_BODY_MAX && wireLength(h, body) + 5 <= maxDatagram) {
     const serial = nextSerial();
     return [{ serial, bytes: encodeFrame({ ...h, serial }, body) }];
   }
@@ -49,7 +50,7 @@ export function packetize(
   while (start < body.length) {
     let end = start;
     let size = 0;
-    while (end < body.length && end - start < MAX_BODY) {
+    while (end < body.length && end - start < PLAIN_BODY_MAX) {
       const w = body[end] === 0x7e || body[end] === 0x7d ? 2 : 1;
       if (size + w > budget) break;
       size += w;

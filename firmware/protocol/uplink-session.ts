@@ -22,7 +22,8 @@ import { readMessages } from "./rx-frames";
 import type { Edition } from "./frame";
 import { encodeBatch, encodeLocation } from "./location";
 import { MSG, decodeGeneralResponse, decodeRegisterReply, encodeAuth, encodeRegistration } from "./messages";
-import { handleDownlink } from "./downlink";
+import { handleDownlink, refusal } from "./downlink";
+import { GUARDED } from "./downlink-guard";
 import type { Reply } from "./downlink";
 import { fillBatch } from "./batch-builder";
 import { Reassembler } from "./subpackage";
@@ -42,7 +43,7 @@ const MIN_BATCH_ROOM = 96;
 export class UplinkSession {
   readonly counters = {
     framesIn: 0, badFrames: 0, badBcc: 0, badLength: 0, junkBytes: 0, unknownAcks: 0,
-    retransmits: 0, refused: 0, rejectedRecords: 0, downlinks: 0, lateAcks: 0, reregistrations: 0,
+    retransmits: 0, refused: 0, rejectedRecords: 0, downlinks: 0, lateAcks: 0, reregistrations: 0, unverified: 0,
   };
   state: SessionState = "idle";
   private auth: Uint8Array;
@@ -133,12 +134,20 @@ export class UplinkSession {
 
   onRx(bytes: Uint8Array): void {
     if (this.state === "idle") return;
+    const guard = this.d.guard;
+    if (guard) bytes = guard.open(bytes, (h) => this.unverified(h.msgId, h.serial));
     readMessages(bytes, this.reasm, this.counters, (msgId, serial, body) => {
       // after the end only acks count: the platform has those records, sending them again would duplicate
       if (this.state === "done") this.lateAck(msgId, body);
       else this.dispatch(msgId, serial, body);
     });
     this.pump();
+  }
+
+  /** A downlink the guard refused: counted; a command is answered "message error" (result 2) and not applied. */
+  private unverified(msgId: number, serial: number): void {
+    this.counters.unverified++;
+    if (this.state !== "done" && GUARDED.indexOf(msgId) >= 0) this.replies.push(refusal(serial, msgId));
   }
 
   private lateAck(msgId: number, body: Uint8Array): void {

@@ -46,6 +46,8 @@ export interface PolicyInput {
   nextSendMs?: number; // from the driver's snapshot
   beams?: { usable: number; atMs: number }; // the last beam report, if any
   ledger: RdssLedger;
+  /** Bits the caller appends to the payload (the authentication of a provisioned device): left free. */
+  reserveBits?: number;
 }
 
 export type PolicyReason =
@@ -96,7 +98,7 @@ export function decide(i: PolicyInput): PolicyDecision {
 
   const chosen = order(fresh, alarms);
   if (chosen.length === 0) return { action: "wait", reason: "no-record" };
-  const { bytes, count } = encode(chosen, i.card.capacityBits);
+  const { bytes, count } = encode(chosen, i.card.capacityBits - (i.reserveBits ?? 0));
   if (count === 0) return { action: "wait", reason: "no-record" };
   return { action: "send", records: chosen.slice(0, count), bytes };
 }

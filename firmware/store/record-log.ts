@@ -47,10 +47,11 @@ import {
   totalDropped,
 } from "./record-counters";
 import type { RecordIndex } from "./record-index";
+import type { RecordSealer } from "./record-seal";
 import { PRIORITY, firstFreeAfter, planReclaim } from "./record-reclaim";
 import { type ResumePoint, packResume, resumeHolds, unpackResume } from "./record-resume";
 import { type ScanResult, scanLog } from "./record-scan";
-import { scanWithoutHead, sealedWithoutFreePage } from "./record-seal";
+import { scanWithoutHead, sealedWithoutFreePage } from "./sealed-head";
 import type { RecordKind, TrackRecord } from "./track-record";
 
 const ZERO = Object.freeze([0x00]) as readonly number[];
@@ -85,6 +86,7 @@ export class RecordLog {
   private constructor(
     private readonly flash: RecordFlash,
     private readonly log: Log | undefined,
+    private readonly sealer: RecordSealer | undefined,
   ) {
     this.pageSize = flash.pageSize;
     this.pageCount = flash.pageCount;
@@ -94,10 +96,11 @@ export class RecordLog {
   /**
    * Opens the log on the flash. `saved` is the snapshot() of the last wake (only its resume point is used here;
    * restore() adds its counters): when the flash still matches it, no scan runs now. Otherwise this is the
-   * recovery scan, which rebuilds the state from the flash alone.
+   * recovery scan, which rebuilds the state from the flash alone. With a `sealer` every body is encrypted at rest
+   * (record-seal.ts); the layout and every power-cut rule stay as they are.
    */
-  static open(flash: RecordFlash, log?: Log, saved?: unknown): RecordLog {
-    const rl = new RecordLog(flash, log);
+  static open(flash: RecordFlash, log?: Log, saved?: unknown, sealer?: RecordSealer): RecordLog {
+    const rl = new RecordLog(flash, log, sealer);
     const at = typeof saved === "object" && saved !== null ? (saved as { at?: unknown }).at : undefined;
     const p = at === undefined ? undefined : unpackResume(at, flash);
     if (p && resumeHolds(flash, p)) {
@@ -158,8 +161,8 @@ export class RecordLog {
 
   /** Stores a record; returns its seq, or 0 when it cannot be stored (larger than a page: counted as rejected). */
   append(rec: Omit<TrackRecord, "seq">): number {
-    const body = encodeRecord(rec);
-    const size = FRAME_HDR + body.length;
+    const plain = encodeRecord(rec);
+    const size = FRAME_HDR + plain.length + (this.sealer ? this.sealer.overhead : 0);
     if (size > this.usable) {
       this.c.rejected++;
       this.log?.log("error", `record log: ${rec.kind} record of ${size} B does not fit a page`);
@@ -168,6 +171,7 @@ export class RecordLog {
     this.ensureRoom(size);
     const seq = this.nextSeq;
     const loc = this.head * this.pageSize + this.writePos;
+    const body = this.sealer ? this.sealer.seal(plain, seq, this.headSeq, this.writePos) : plain;
     this.writeFrame(loc, buildFrame(seq, body));
     this.writePos += size;
     this.nextSeq = seq + 1;
@@ -258,7 +262,16 @@ export class RecordLog {
     const index = this.idx();
     const frame = this.flash.read(index.loc(i), index.size(i));
     if (!frameIntact(frame)) return undefined;
-    return decodeRecord(frame, index.seq(i), FRAME_HDR);
+    const body = this.openBody(frame, index.seq(i), index.loc(i));
+    return body && decodeRecord(body, index.seq(i));
+  }
+
+  /** The plain body of an intact frame at `loc` (undefined when the sealer refuses it: counted as corrupt). */
+  private openBody(frame: Uint8Array, seq: number, loc: number): Uint8Array | undefined {
+    const body = frame.subarray(FRAME_HDR);
+    if (!this.sealer) return body;
+    const page = Math.floor(loc / this.pageSize);
+    return this.sealer.open(body, seq, this.pageSeqs[page], loc - page * this.pageSize);
   }
 
   /** A committed record that fails its CRC is lost; marking it consumed keeps later boots from counting it again. */
@@ -346,14 +359,24 @@ export class RecordLog {
   /** Copies a priority record into the head page under the same seq; the old copy goes with its page. */
   private relocate(i: number): void {
     const index = this.idx();
-    const frame = this.flash.read(index.loc(i), index.size(i));
+    let frame = this.flash.read(index.loc(i), index.size(i));
     if (!frameIntact(frame)) {
       this.discardCorrupt(i);
       return;
     }
+    const loc = this.head * this.pageSize + this.writePos;
+    if (this.sealer) {
+      // the nonce is the place: a moved record is sealed again for its new one (same length, same seq)
+      const seq = index.seq(i);
+      const plain = this.openBody(frame, seq, index.loc(i));
+      if (!plain) {
+        this.discardCorrupt(i);
+        return;
+      }
+      frame = buildFrame(seq, this.sealer.seal(plain, seq, this.headSeq, this.writePos));
+    }
     frame[COMMIT_AT] = 0xff;
     frame[CONSUMED_AT] = 0xff;
-    const loc = this.head * this.pageSize + this.writePos;
     this.writeFrame(loc, frame);
     this.writePos += frame.length;
     index.setLoc(i, loc);

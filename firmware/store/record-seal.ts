@@ -1,43 +1,16 @@
 /**
- * A sealed head with no free page behind it: what a power cut inside the first frames written into a freshly
- * opened page leaves when that page was the last free one. The page was opened to take the priority records of
- * the oldest page (a reclaim); the cut tore one of those copies, the scan cannot trust the torn frame's length, so
- * the page takes no more frames, and a reclaim now would find no room and drop the alarms it was meant to keep.
+ * What the record log asks of an at-rest sealer (firmware/security/record-sealer.ts implements it with the storage
+ * key). The log hands it each record body with where the body is written: seq, the page's sequence number and
+ * the frame's offset in that page. A page sequence is used by exactly one page opening and frames are only ever
+ * appended, so (page sequence, offset) is never written twice — a nonce that stays unique through torn writes and
+ * power cuts with no counter of its own. A record moved by reclaim is opened and sealed again at its new place.
  *
- * If everything the sealed head holds is also held by older pages (it holds copies whose originals are still in
- * the page being reclaimed, or nothing), retiring the head loses nothing: the page comes free again, the reclaim
- * starts over into it, and the alarms are kept. This module answers whether that holds, by scanning the flash as
- * it would be with the head retired (a read-only view: nothing is written here).
+ * The first two body bytes (codec version and kind) stay readable: the boot scan and reclaim sort records by kind
+ * without the key. `overhead` is what sealing adds to a body.
  */
-import type { RecordFlash } from "../../hal/ports";
-import { RETIRED_AT } from "./record-frame";
-import { type ScanResult, scanLog } from "./record-scan";
-
-function readOnly(): never {
-  throw new Error("record log: the retired-head view is read-only");
-}
-
-/** The scan of the flash with page `page` retired, when that loses no undelivered record; else undefined. */
-export function scanWithoutHead(flash: RecordFlash, s: ScanResult): ScanResult | undefined {
-  const at = s.head * flash.pageSize + RETIRED_AT;
-  const view: RecordFlash = {
-    pageSize: flash.pageSize,
-    pageCount: flash.pageCount,
-    read: (offset, length) => {
-      const b = flash.read(offset, length);
-      if (at >= offset && at < offset + length) b[at - offset] = 0;
-      return b;
-    },
-    write: readOnly,
-    erase: readOnly,
-  };
-  const without = scanLog(view);
-  if (without.index.length !== s.index.length) return undefined;
-  for (let i = 0; i < s.index.length; i++) if (without.index.find(s.index.seq(i)) < 0) return undefined;
-  return without;
-}
-
-/** Whether a scan found the head sealed with no free page left. */
-export function sealedWithoutFreePage(s: ScanResult): boolean {
-  return s.head >= 0 && s.writePos < 0 && s.pageSeqs.length > 1 && s.pageSeqs.indexOf(-1) < 0;
+export interface RecordSealer {
+  readonly overhead: number;
+  seal(body: Uint8Array, seq: number, pageSeq: number, offset: number): Uint8Array;
+  /** The plain body, or undefined when the bytes are not what this key sealed there. */
+  open(body: Uint8Array, seq: number, pageSeq: number, offset: number): Uint8Array | undefined;
 }

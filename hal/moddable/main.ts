@@ -9,6 +9,7 @@ import * as native from "./native/deep-sleep";
 import { readBoard } from "./board";
 import { RtcClock } from "./clock";
 import { PinInput } from "./digital-in";
+import { NativeCrypto } from "./crypto";
 import { BusI2C } from "./i2c";
 import { TraceLog } from "./log";
 import { BusOneWire } from "./one-wire";
@@ -50,6 +51,7 @@ function buildPorts(): Ports {
     door,
     ignition,
     power: new EspPower({ clock, door, ignition, externalPower, battery: board.battery, switches }),
+    crypto: new NativeCrypto(),
   };
   if (board.rdss !== undefined) ports.rdss = uart(board.rdss);
   if (board.oneWire !== undefined) ports.oneWire = new BusOneWire(board.oneWire.pin);

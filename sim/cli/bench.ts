@@ -14,6 +14,7 @@ import { loadTrace, TraceError } from "../world/trace-loader";
 import type { Trace } from "../world/trace-types";
 import { benchRow, type BenchRow } from "./bench-figures";
 import { progress, type Progress } from "./progress";
+import { securityRow, type SecurityRow } from "./bench-security";
 import { bundleSimulator } from "./xs/bundle";
 import { XsWorker } from "./xs/xsnap-driver";
 
@@ -26,6 +27,7 @@ interface Job {
 interface NodeRun {
   row: BenchRow;
   ms: number;
+  security: SecurityRow;
 }
 
 const XS_DAYS = 1;
@@ -167,6 +169,23 @@ function printNode(runs: NodeRun[]): void {
   console.log(table(["trace", "created", "delivered", "lost", "alarms ok/raised", "max latency s"], delivery));
 }
 
+function printSecurity(runs: NodeRun[]): void {
+  const pct = (a: number, b: number) => (a > 0 ? `${b >= a ? "+" : ""}${fx((100 * (b - a)) / a, 2)} %` : "n/a");
+  const rows = runs.map(({ security: s }) => [
+    s.trace,
+    fx(s.plainMahPerDay, 3),
+    fx(s.sealedMahPerDay, 3),
+    pct(s.plainMahPerDay, s.sealedMahPerDay),
+    `${fx(s.plainUpPerDay, 0)} → ${fx(s.sealedUpPerDay, 0)}`,
+    pct(s.plainUpPerDay, s.sealedUpPerDay),
+    `${fx(s.plainDownPerDay, 0)} → ${fx(s.sealedDownPerDay, 0)}`,
+    fx(s.flashPerDay, 0),
+    String(s.refused),
+  ]);
+  console.log("\nsecurity per day: unprovisioned → sealed uplinks, signed downlinks, records encrypted at rest (target ≤ +3 % charge on the reference day)");
+  console.log(table(["trace", "mAh/d plain", "mAh/d sealed", "charge", "up B/d", "up", "down B/d", "flash tag B/d", "refused"], rows));
+}
+
 async function runXs(jobs: Job[], runs: NodeRun[], prog: Progress): Promise<XsRow[]> {
   const bundle = bundleSimulator();
   const rows: XsRow[] = [];
@@ -225,13 +244,19 @@ async function main(): Promise<void> {
     prog.start(i, jobs.length, `${job.trace.name}: ${fx(job.trace.duration / 86400, 1)} d`);
     const t0 = performance.now();
     const r = simulate(job.trace);
-    runs.push({ row: benchRow(job.trace, r), ms: performance.now() - t0 });
+    const ms = performance.now() - t0;
+    runs.push({ row: benchRow(job.trace, r), ms, security: securityRow(job.trace, r) });
     prog.done(`${r.summary.wakes} wakes in ${fx(runs[i].ms / 1000, 1)} s`);
   }
-  if (!json) printNode(runs);
+  if (!json) {
+    printNode(runs);
+    printSecurity(runs);
+  }
   const xsRows = xs ? await runXs(jobs, runs, prog) : [];
-  if (json) process.stdout.write(JSON.stringify({ overrides: sets, trips: runs.map((r) => ({ ...r.row, nodeMs: r.ms })), xs: xsRows }) + "\n");
-  else if (xs) printXs(xsRows);
+  if (json) {
+    const trips = runs.map((r) => ({ ...r.row, nodeMs: r.ms, security: r.security }));
+    process.stdout.write(JSON.stringify({ overrides: sets, trips, xs: xsRows }) + "\n");
+  } else if (xs) printXs(xsRows);
 }
 
 main().catch((e) => {

@@ -2,10 +2,11 @@
  * `tracker` command line (Node): the only part of the simulator that touches files and the process.
  *   tracker run <trace.json> [--json] [--out DIR] [--html FILE]
  *   tracker nmea <file>
- *   tracker jt808 decode [hex ... | file]   (or one frame per line on stdin; lines of uplink.hex / downlink.hex too)
+ *   tracker jt808 decode [--key HEX] [hex ... | file]   (or one frame per line on stdin; lines of uplink.hex / downlink.hex too)
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { fromHex } from "../../firmware/core/bytes";
 import { decodeReport } from "../report/jt808-report";
 import { nmeaReport } from "../report/nmea-report";
 import { simulate } from "../simulation";
@@ -19,8 +20,9 @@ const USAGE = `usage:
                                                   replay a trip in the simulator and print its report;
                                                   --html (and --out) write the HTML trip report
   tracker nmea <file>                             decode a raw GNSS log, one JSON line per epoch
-  tracker jt808 decode [hex ... | file]           decode JT/T 808 frames (arguments, a file such as uplink.hex,
-                                                  or one per line on stdin)`;
+  tracker jt808 decode [--key HEX] [hex ... | file] decode JT/T 808 frames (arguments, a file such as uplink.hex,
+                                                  or one per line on stdin); --key: the device's root key, to open
+                                                  sealed bodies`;
 
 function fail(msg: string, code: number): never {
   process.stderr.write(msg + "\n");
@@ -88,13 +90,20 @@ function nmea(args: string[]): void {
 function jt808(args: string[]): void {
   if (args[0] !== "decode") fail(USAGE, 2);
   const rest = args.slice(1);
+  let key: Uint8Array | undefined;
+  const k = rest.indexOf("--key");
+  if (k >= 0) {
+    key = fromHex(rest[k + 1] ?? "");
+    if (!key || key.length !== 16) fail("error: --key needs the device's root key as 32 hex digits", 2);
+    rest.splice(k, 2);
+  }
   // one argument that is not hex is a file of frames (uplink.hex / downlink.hex as `tracker run --out` writes)
   const fromFile = rest.length === 1 && !/^[0-9a-fA-F\s:]+$/.test(rest[0]);
   const lines = fromFile ? read(rest[0]).toString("utf8").split(/\r?\n/) : rest.length ? rest : readFileSync(0, "utf8").split(/\r?\n/);
   for (const line of lines) {
     const w = parseWireLine(line);
     if (!w) continue;
-    const report = decodeReport(w.hex);
+    const report = decodeReport(w.hex, key);
     process.stdout.write((w.t === undefined ? report : `{"t":${w.t},${report.slice(1)}`) + "\n");
   }
 }

@@ -11,7 +11,7 @@
  * Inputs: firmware port calls, scheduled timers, UART chunks, door/ignition edges, power-cut faults.
  * Outputs: wake records, log lines (the transcript), MCU charge on the power meter.
  */
-import type { Clock, DigitalIn, I2C, Log, OneWire, Ports, RecordFlash, Retained, Settings, WakeCause, WakeSource } from "../../hal/ports";
+import type { Clock, Crypto, DigitalIn, I2C, Log, OneWire, Ports, RecordFlash, Retained, Settings, WakeCause, WakeSource } from "../../hal/ports";
 import type { PowerMeter } from "../report/power-meter";
 import type { Rng } from "../world/rng";
 import type { Scheduler } from "../world/scheduler";
@@ -44,6 +44,7 @@ export interface RunnerParts {
   rdss?: SimUart;
   oneWire?: OneWire;
   i2c?: I2C;
+  crypto?: Crypto;
   /** The firmware entry point. */
   boot: (ports: Ports) => void;
   /** Called when the supply drops, so simulated modules lose power too. */
@@ -226,6 +227,33 @@ export class DeviceRunner {
     };
   }
 
+  /**
+   * Crypto as CPU work over the bytes it handles, at the flash rate (native code over a buffer, as the flash's SPI
+   * and scan are): the AES and SHA-256 run in C on the device; HMAC hashes two extra 64-byte blocks.
+   */
+  private meteredCrypto(c: Crypto): Crypto {
+    const ms = (bytes: number) => this.cpuMs((bytes * this.p.meter.table.mcu_ms_per_flash_kbyte) / 1024);
+    return {
+      aesCbc: (key, iv, data) => (ms(data.length), c.aesCbc(key, iv, data)),
+      aesCtr: (key, counter, data) => (ms(data.length), c.aesCtr(key, counter, data)),
+      hmacSha256: (key, data) => (ms(data.length + 128), c.hmacSha256(key, data)),
+    };
+  }
+
+  /** NVS writes cost a 32-byte entry plus a share of the 4 KB sector erase every 126 entries, at the flash rate. */
+  private meteredSettings(): Settings {
+    const s = this.p.settings;
+    const perKb = () => this.p.meter.table.mcu_ms_per_flash_kbyte / 1024;
+    return {
+      get: (key) => s.get(key),
+      set: (key, value) => {
+        this.cpuMs((32 + 4096 / 126) * perKb());
+        s.set(key, value);
+      },
+      remove: (key) => s.remove(key),
+    };
+  }
+
   private armWatchdog(): void {
     this.p.sched.cancel(this.watchdog);
     if (this.pendingTimers > 0) return;
@@ -374,7 +402,7 @@ export class DeviceRunner {
         externalPower: () => world.externalPower(sched.now / 1000),
       },
       retained: this.p.retained,
-      settings: this.p.settings,
+      settings: this.meteredSettings(),
       flash: this.meteredFlash(),
       gnss: wrapUart(this.p.gnss),
       modem: wrapUart(this.p.modem),
@@ -383,6 +411,7 @@ export class DeviceRunner {
       ignition: input("ignition"),
       oneWire: this.p.oneWire,
       i2c: this.p.i2c,
+      crypto: this.p.crypto && this.meteredCrypto(this.p.crypto),
     };
   }
 }

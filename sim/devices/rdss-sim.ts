@@ -44,8 +44,12 @@ export interface CentreMessage {
   dest: string;
   bytes: Uint8Array;
   records: TrackRecord[];
-  error?: CompactError;
+  /** The payload did not decode, or (with keys) did not authenticate: then no record is taken from it. */
+  error?: CompactError | `auth-${string}`;
 }
+
+/** The centre's check of a signed report: the compact payload inside it, or why it is refused. */
+export type ReportOpener = (bytes: Uint8Array) => { payload: Uint8Array } | { error: string };
 
 export interface SimRdssOptions {
   sched: Scheduler;
@@ -57,6 +61,8 @@ export interface SimRdssOptions {
   centre: (msg: CentreMessage, atMs: number) => void;
   centreId?: string; // sender id of text from the centre
   bootMs?: number;
+  /** With the device's keys: reports must authenticate before the centre decodes them. */
+  openReport?: ReportOpener;
 }
 
 export type SimRejection = Exclude<FeedbackReason, "ok">;
@@ -239,7 +245,9 @@ export class SimRdss implements SimModule {
     const wait = version === "2.1" ? card!.intervalS : 0;
     this.reply(feedbackSentence(version, "ok", wait, this.clockText()), now + FEEDBACK_MS);
     const at = now + this.o.rng.int(CENTRE_MIN_MS, CENTRE_MAX_MS);
-    const { records, error } = decodeDetailed(data);
+    const opened = this.o.openReport ? this.o.openReport(data) : { payload: data };
+    const { records, error } =
+      "payload" in opened ? decodeDetailed(opened.payload) : { records: [], error: `auth-${opened.error}` as const };
     const msg: CentreMessage = { from: card!.id, dest, bytes: data.slice(), records, error };
     sched.at(at, () => this.o.centre(msg, at));
   }
@@ -259,12 +267,13 @@ export function simRdssFor(
   parts: { sched: Scheduler; world: World; meter: PowerMeter; rng: Rng },
   centre: (msg: CentreMessage, atMs: number) => void,
   card?: SimRdssCard | null,
+  openReport?: ReportOpener,
 ): { sim: SimRdss; uart: SimUart } | undefined {
   if (trace.device.rdss === "none") return undefined;
   const version: RdssVersion = trace.device.rdss === "bds2-2.1" ? "2.1" : "4.0";
   const digits = trace.device.id.replace(/[^0-9]/g, "");
   const fitted = card === null ? undefined : (card ?? { id: (digits.slice(-6) || "1").padStart(7, "0"), intervalS: 60, level: version === "2.1" ? 3 : 2 });
-  const sim = new SimRdss({ ...parts, version, card: fitted, centre, centreId: CENTRE_ID });
+  const sim = new SimRdss({ ...parts, version, card: fitted, centre, centreId: CENTRE_ID, openReport });
   const uart = new SimUart(parts.sched, sim);
   sim.attach(uart);
   return { sim, uart };

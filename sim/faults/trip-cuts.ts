@@ -43,10 +43,15 @@ export interface Tape {
   pages: number;
 }
 
-/** Runs the trip once on a taped flash: the operations the real firmware made, in order. */
+/**
+ * Runs the trip once on a taped flash: the operations the real firmware made, in order. The trip runs
+ * unprovisioned: the oracle judges every cut by reading record bodies, which at rest are sealed with a key only
+ * the device holds. The sealed log's cut guarantees are held by the record log's own cut and storm tests, run
+ * encrypted, and by the sealed fault-storm trip.
+ */
 export function recordTape(trace: Trace, pages = FLASH_PAGES): Tape {
   const tape = new FlashTape(new SimFlash(PAGE_SIZE, pages));
-  simulate(trace, { flash: tape });
+  simulate(trace, { flash: tape, security: false });
   return { ops: tape.ops, pages };
 }
 
@@ -164,7 +169,7 @@ export function rerunCuts(name: string, trace: Trace, tape: Tape, o: TripCutOpti
     const into = rng.int(0, opBytes(tape.ops[index], PAGE_SIZE) - 1);
     const flash = new FlashTape(new SimFlash(PAGE_SIZE, tape.pages), false);
     flash.cutAtOp(index, into, rng.fork(`cut${r}`));
-    const s = simulate(trace, { flash }).summary;
+    const s = simulate(trace, { flash, security: false }).summary; // the tape's run, cut once
     c.reruns++;
     c.cuts_fired += s.power_cuts;
     c.records_created += s.records_created;

@@ -2,6 +2,9 @@
  * Human-readable JSON for JT/T 808 frames: the line `tracker jt808 decode <hex>` prints, and the bodies the
  * fleet server keeps in its transcript. Platform-free.
  */
+import { DOWN, SEALED, UP, openFrame, sealCounter } from "../../firmware/protocol/frame-seal";
+import { deriveKeys } from "../../firmware/security/keys";
+import { simCrypto } from "../devices/crypto-sim";
 import { fromAscii, fromHex, toHex } from "../../firmware/core/bytes";
 import { parseContent, unescapeFrame } from "../../firmware/protocol/frame";
 import type { Edition, Frame } from "../../firmware/protocol/frame";
@@ -167,7 +170,19 @@ export function bodyJson(msgId: number, edition: Edition, body: Uint8Array): Obj
 }
 
 /** The report line for one decoded frame. */
-export function frameJson(f: Frame): Obj {
+/** A sealed body: opened with the terminal's keys (derived from `rootKey`) when given, else said to be encrypted. */
+function sealedJson(f: Frame, rootKey: Uint8Array | undefined): Obj {
+  const counter = sealCounter(f);
+  if (!rootKey) return { encrypted: "AES-128-CCM (encryption field 2): pass --key with the device's root key to read it", counter: counter ?? null };
+  const keys = deriveKeys(simCrypto, rootKey, f.header.phone);
+  for (const [dir, key, name] of [[UP, keys.uplink, "uplink"], [DOWN, keys.downlink, "downlink"]] as const) {
+    const o = openFrame(simCrypto, key, dir, f);
+    if ("body" in o) return { sealed: name, counter: o.counter, ...(bodyJson(f.header.msgId, f.header.edition, o.body) as Obj) };
+  }
+  return { error: "sealed body does not open with this key (wrong key or tampered)", counter: counter ?? null };
+}
+
+export function frameJson(f: Frame, rootKey?: Uint8Array): Obj {
   const h = f.header;
   const o: Obj = {
     msgId: hex16(h.msgId),
@@ -181,7 +196,7 @@ export function frameJson(f: Frame): Obj {
   if (h.packet) {
     o.packet = { total: h.packet.total, index: h.packet.index };
     o.body = { hex: toHex(f.body) };
-  } else o.body = bodyJson(h.msgId, h.edition, f.body);
+  } else o.body = h.encrypt === SEALED ? sealedJson(f, rootKey) : bodyJson(h.msgId, h.edition, f.body);
   return o;
 }
 
@@ -194,7 +209,7 @@ function better(a: Frame, b: Frame): Frame {
  * Decodes one frame given as hex (spaces allowed), escaped as on the wire or already un-escaped, with or without
  * the 7E delimiters; bytes before the first 7E are skipped.
  */
-export function decodeReport(hexText: string): string {
+export function decodeReport(hexText: string, rootKey?: Uint8Array): string {
   const bytes = fromHex(hexText.replace(/[\s:]/g, ""));
   if (!bytes) return JSON.stringify({ error: "not hex" });
   let start = bytes.indexOf(0x7e);
@@ -215,5 +230,5 @@ export function decodeReport(hexText: string): string {
     const err = asWire && "error" in asWire ? asWire.error : "error" in asRaw ? asRaw.error : "bad frame";
     return JSON.stringify({ error: `bad frame: ${err}` });
   }
-  return JSON.stringify(frameJson(frame));
+  return JSON.stringify(frameJson(frame, rootKey));
 }

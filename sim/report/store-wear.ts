@@ -3,6 +3,7 @@
  * given record rate, how many days of records the partition keeps while the network is away, and what the boot
  * scan reads. Platform-free: the CLI prints it, a test checks it.
  */
+import type { RecordSealer } from "../../firmware/store/record-seal";
 import { encodeRecord } from "../../firmware/store/record-codec";
 import { FRAME_HDR, PAGE_HDR } from "../../firmware/store/record-frame";
 import { RecordLog } from "../../firmware/store/record-log";
@@ -16,6 +17,8 @@ export interface WearOptions {
   days: number;
   /** Records delivered per upload (the log is acked in batches of this size). */
   batch: number;
+  /** Records encrypted at rest, as on a provisioned device. */
+  sealer?: RecordSealer;
 }
 
 export interface WearFigures extends WearOptions {
@@ -65,12 +68,12 @@ export function typicalRecord(n: number): Omit<TrackRecord, "seq"> {
 
 export function measureWear(opt: WearOptions): WearFigures {
   const flash = new SimFlash(opt.pageSize, opt.pageCount);
-  const log = RecordLog.open(flash);
+  const log = RecordLog.open(flash, undefined, undefined, opt.sealer);
   const total = opt.recordsPerDay * opt.days;
   let frames = 0;
   for (let n = 0; n < total; n++) {
     const rec = typicalRecord(n);
-    frames += FRAME_HDR + encodeRecord(rec).length;
+    frames += FRAME_HDR + encodeRecord(rec).length + (opt.sealer?.overhead ?? 0);
     log.append(rec);
     if (log.pending() >= opt.batch) log.ack(log.peek(opt.batch).map((r) => r.seq));
   }
@@ -81,14 +84,14 @@ export function measureWear(opt: WearOptions): WearFigures {
   const erasesPerPagePerDay = erasesPerDay / opt.pageCount;
 
   const offline = new SimFlash(opt.pageSize, opt.pageCount);
-  const olog = RecordLog.open(offline);
+  const olog = RecordLog.open(offline, undefined, undefined, opt.sealer);
   let offlineRecords = 0;
   while (olog.stats().droppedTotal === 0 && offlineRecords < 1_000_000) {
     olog.append(typicalRecord(offlineRecords));
     if (olog.stats().droppedTotal === 0) offlineRecords++;
   }
   const before = offline.bytesRead;
-  const scanned = RecordLog.open(offline);
+  const scanned = RecordLog.open(offline, undefined, undefined, opt.sealer);
   return {
     ...opt,
     frameBytes,
@@ -109,7 +112,7 @@ export function measureWear(opt: WearOptions): WearFigures {
 export function formatWear(f: WearFigures): string {
   const kb = (f.pageSize * f.pageCount) / 1024;
   return [
-    `record log on ${kb} KB (${f.pageCount} x ${f.pageSize} B), ${f.recordsPerDay} records/day for ${f.days} days, acked in batches of ${f.batch}`,
+    `record log on ${kb} KB (${f.pageCount} x ${f.pageSize} B)${f.sealer ? ", encrypted at rest" : ""}, ${f.recordsPerDay} records/day for ${f.days} days, acked in batches of ${f.batch}`,
     `  frame ${f.frameBytes.toFixed(1)} B on average, ${f.recordsPerPage} records per page`,
     `  erases ${f.erasesPerDay.toFixed(2)}/day in all, ${f.erasesPerPagePerDay.toFixed(3)}/day per page ` +
       `(pages ${f.erasesMinPage}..${f.erasesMaxPage} erases), ~${Math.round(f.yearsTo100kCycles)} years to 100k cycles`,

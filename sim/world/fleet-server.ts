@@ -5,10 +5,11 @@
  * uplinks a minute or more later until the device answers, at most 3 times), and keeps a transcript and the order
  * in which records arrived by either route (copies included), which the store alone cannot tell. Several frames in
  * one datagram are read in order and each answered in its own datagram; with requireAuth it refuses locations from
- * a terminal that has not authenticated.
+ * a terminal that has not authenticated. With a key store it opens sealed frames and seals what it sends
+ * (platform-security.ts); a refused frame is neither read nor answered.
  */
 import { fromHex } from "../../firmware/core/bytes";
-import { encodeFrame, parseFrame, splitFrames } from "../../firmware/protocol/frame";
+import { parseFrame, splitFrames } from "../../firmware/protocol/frame";
 import type { Edition, FrameHeader } from "../../firmware/protocol/frame";
 import { decodeBatch, decodeLocation } from "../../firmware/protocol/location";
 import type { LocationBody } from "../../firmware/protocol/location";
@@ -32,6 +33,7 @@ import { FleetAreas } from "./fleet-areas";
 import { bodyJson } from "../report/jt808-report";
 import type { DatagramServer } from "./network";
 import type { Downlink } from "./trace-types";
+import { type PlatformKeyStore, PlatformSecurity } from "./platform-security";
 
 export type Route = "jt808" | "rdss";
 
@@ -73,7 +75,7 @@ const REDELIVER_AFTER_MS = 60_000;
 
 export class FleetServer implements DatagramServer {
   readonly counters = {
-    datagrams: 0, frames: 0, badFrames: 0, badBcc: 0, badLength: 0, junkBytes: 0,
+    datagrams: 0, bytesUp: 0, bytesDown: 0, frames: 0, badFrames: 0, badBcc: 0, badLength: 0, junkBytes: 0,
     points: 0, livePoints: 0, duplicates: 0, foreignPoints: 0, authFailures: 0, unauthenticated: 0, downlinksSent: 0, downlinkAnswers: 0,
   };
   readonly transcript: TranscriptEntry[] = [];
@@ -95,6 +97,8 @@ export class FleetServer implements DatagramServer {
   private edition: Edition = 2019;
   private now = 0;
 
+  /** Device keys: opens sealed uplinks, seals downlinks, counts what it refuses. */
+  readonly security: PlatformSecurity;
   /** Terminals whose last authentication passed (requireAuth only). */
   private readonly authed = new Set<string>();
 
@@ -102,8 +106,9 @@ export class FleetServer implements DatagramServer {
    * `requireAuth` makes the platform strict, as JT/T 808 platforms other than Traccar are: locations from a terminal
    * that has not passed authentication are answered with failure (1) and not stored.
    */
-  constructor(downlinks: readonly Downlink[] = [], private readonly opts: { requireAuth?: boolean } = {}) {
+  constructor(downlinks: readonly Downlink[] = [], private readonly opts: { requireAuth?: boolean; keys?: PlatformKeyStore } = {}) {
     for (const d of downlinks) this.queueDownlink(d);
+    this.security = new PlatformSecurity(opts.keys);
   }
 
   queueDownlink(d: Downlink): void {
@@ -134,6 +139,7 @@ export class FleetServer implements DatagramServer {
 
   receive(bytes: Uint8Array, atMs: number): Uint8Array[] {
     this.counters.datagrams++;
+    this.counters.bytesUp += bytes.length;
     this.now = atMs;
     const out: Uint8Array[] = [];
     const { frames, junk } = splitFrames(bytes);
@@ -146,13 +152,15 @@ export class FleetServer implements DatagramServer {
         this.counters.badFrames++;
         continue;
       }
-      const f = r.frame;
       this.counters.frames++;
-      if (!f.bccOk) {
+      if (!r.frame.bccOk) {
         this.counters.badBcc++;
         continue;
       }
-      if (!f.lenOk) this.counters.badLength++;
+      if (!r.frame.lenOk) this.counters.badLength++;
+      const opened = this.security.open(r.frame);
+      if (typeof opened === "string") continue; // counted there; nothing in it is read or answered
+      const f = opened;
       this.phone = f.header.phone;
       this.edition = f.header.edition;
       uplinks++;
@@ -162,7 +170,10 @@ export class FleetServer implements DatagramServer {
       if (msg) this.handle(msg.header, msg.body, atMs, out, !f.header.packet);
     }
     if (uplinks > 0) this.deliverDownlinks(atMs, out);
-    for (const f of out) this.wire.push({ atMs, dir: "down", bytes: f });
+    for (const f of out) {
+      this.wire.push({ atMs, dir: "down", bytes: f });
+      this.counters.bytesDown += f.length;
+    }
     return out;
   }
 
@@ -305,6 +316,7 @@ export class FleetServer implements DatagramServer {
         return f;
       }
       case "raw": {
+        // sent exactly as given, never sealed: what anyone on the path could send (a provisioned device refuses it)
         const b = d.hex ? fromHex(d.hex.replace(/\s/g, "")) : undefined;
         if (!b) return undefined;
         const r = parseFrame(b);
@@ -322,7 +334,7 @@ export class FleetServer implements DatagramServer {
     const h: FrameHeader = { msgId, edition: this.edition, protoVersion: 1, phone: this.phone, serial: this.serial };
     this.serial = (this.serial + 1) & 0xffff;
     this.transcript.push({ atMs: this.now, dir: "down", msgId, serial: h.serial, body: bodyJson(msgId, h.edition, body) });
-    return encodeFrame(h, body);
+    return this.security.frame(h, body);
   }
 
   private ack(h: FrameHeader, result: number): Uint8Array {

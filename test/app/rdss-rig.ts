@@ -24,6 +24,10 @@ import { SimSettings } from "../../sim/devices/settings-sim";
 import { validateTrace } from "../../sim/world/trace-loader";
 import { SimUart, type SimModule } from "../../sim/devices/uart";
 import { World } from "../../sim/world/world";
+import { toHex } from "../../firmware/core/bytes";
+import { ROOT_KEY_SETTING } from "../../firmware/security/keys";
+import { simCrypto } from "../../sim/devices/crypto-sim";
+import { testRootKey } from "../../sim/world/test-keys";
 
 export { CENTRE_ID };
 const silent: SimModule = { fromHost() {}, setPower() {} };
@@ -38,6 +42,8 @@ export interface RigOptions {
   uplink?: UplinkPlan;
   withoutPort?: boolean;
   faults?: unknown[]; // trace faults, e.g. power cuts
+  /** Provisioned: the test root key in NVS, the crypto port, and a centre that holds the key. */
+  secure?: boolean;
 }
 
 export interface UplinkPlan {
@@ -106,14 +112,16 @@ export function rig(o: RigOptions) {
   const world = new World(trace);
   const meter = new PowerMeter(sched, powerTable());
   const rng = new Rng(trace.seed);
-  const server = new FleetServer();
+  const id = trace.device.id;
+  const server = new FleetServer([], o.secure ? { keys: { crypto: simCrypto, rootKey: () => testRootKey(simCrypto, id) } } : {});
   const centre: { msg: CentreMessage; at: number }[] = [];
   const module = simRdssFor(trace, { sched, world, meter, rng }, (msg, at) => {
     centre.push({ msg, at });
     for (const r of msg.records) server.acceptRecord(r, at, "rdss");
-  }, o.card)!;
+  }, o.card, o.secure ? (bytes) => server.security.openReport(id, bytes) : undefined)!;
   const flash = new SimFlash(4096, 16);
-  const settings = new SimSettings({ rdss_dest: CENTRE_ID, ...(o.settings ?? {}) });
+  const key: Record<string, string> = o.secure ? { device_id: id, [ROOT_KEY_SETTING]: toHex(testRootKey(simCrypto, id)) } : {};
+  const settings = new SimSettings({ rdss_dest: CENTRE_ID, ...key, ...(o.settings ?? {}) });
   const logs: { t: number; line: string }[] = [];
   const duties: Duty[] = [alarmDuty((o.alarmsAtS ?? []).map((s) => s * 1000)), uplinkDuty(o.uplink ?? { everyS: 300, failFromS: 0 }), rdssDuty];
   const runner = new DeviceRunner({
@@ -127,6 +135,7 @@ export function rig(o: RigOptions) {
     gnss: new SimUart(sched, silent),
     modem: new SimUart(sched, silent),
     rdss: o.withoutPort ? undefined : module.uart,
+    crypto: o.secure ? simCrypto : undefined,
     boot: (ports: Ports) => new WakeCycle(ports, duties).start(),
     onLog: (t, _level, msg) => logs.push({ t, line: msg }),
   });

@@ -28,6 +28,7 @@ export function importsOf(file: string, text = readFileSync(file, "utf8")): stri
 const RANK: Readonly<Record<string, number>> = Object.freeze({
   core: 0,
   config: 1,
+  security: 1,
   store: 2,
   gnss: 3,
   modem: 3,

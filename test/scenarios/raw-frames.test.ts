@@ -9,7 +9,10 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { toHex } from "../../firmware/core/bytes";
+import { simCrypto } from "../../sim/devices/crypto-sim";
 import { decodeReport } from "../../sim/report/jt808-report";
+import { testRootKey } from "../../sim/world/test-keys";
 import { simulate } from "../../sim/simulation";
 import { parseWireLine, wireLines } from "../../sim/report/wire-log";
 import { referenceTrace } from "./trip-log";
@@ -79,7 +82,9 @@ describe("tracker run --out writes uplink.hex and downlink.hex; tracker jt808 de
     expect(run.status).toBe(0);
     for (const file of ["uplink.hex", "downlink.hex"]) {
       const lines = readFileSync(join(dir, file), "utf8").split("\n").filter((l) => l !== "");
-      const dec = spawnSync(process.execPath, [CLI, "jt808", "decode", join(dir, file)], { encoding: "utf8", timeout: 60_000 });
+      // the run's device is provisioned (sealed frames): the decoder opens them with its (test) root key
+      const key = toHex(testRootKey(simCrypto, JSON.parse(readFileSync(new URL("two-customers-areas.json", TRACES), "utf8")).device.id));
+      const dec = spawnSync(process.execPath, [CLI, "jt808", "decode", "--key", key, join(dir, file)], { encoding: "utf8", timeout: 60_000 });
       expect(dec.status).toBe(0);
       const out = dec.stdout.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(out.length).toBe(lines.length);

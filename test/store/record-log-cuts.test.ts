@@ -3,13 +3,19 @@
  * relocations and retire mark an append can trigger), on a small flash of 4 pages × 512 B. After each cut the
  * log is reopened and checked against the model; a sample of the cuts also cuts the recovery's own writes.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { RecordLog } from "../../firmware/store/record-log";
+import type { RecordSealer } from "../../firmware/store/record-seal";
 import type { RecordKind } from "../../firmware/store/track-record";
 import { PowerCutError, SimFlash } from "../../sim/devices/flash-sim";
 import { Rng } from "../../sim/world/rng";
 import { LogModel } from "./log-model";
-import { makeRecord } from "./records";
+import { makeRecord, testSealer } from "./records";
+
+// The same promises with the record bodies encrypted at rest: each describe runs plain, then sealed.
+let sealer: RecordSealer | undefined;
+const openLog = (flash: Parameters<typeof RecordLog.open>[0], log?: Parameters<typeof RecordLog.open>[1], saved?: unknown) =>
+  RecordLog.open(flash, log, saved, sealer);
 
 const MIX: readonly RecordKind[] = ["position", "temperature", "alarm", "heartbeat", "position", "door", "temperature", "position", "trip", "heartbeat"];
 
@@ -33,7 +39,7 @@ function cloneModel(m: LogModel): LogModel {
 function build(count: number, ackEvery = 0): Base {
   const flash = new SimFlash(512, 4);
   const model = new LogModel();
-  const log = RecordLog.open(flash);
+  const log = openLog(flash);
   for (let n = 0; n < count; n++) {
     const rec = makeRecord(n, MIX[n % MIX.length]);
     model.appendReturned(log.append(rec), rec);
@@ -44,7 +50,7 @@ function build(count: number, ackEvery = 0): Base {
     }
   }
   model.endSession(log);
-  model.reconcile(RecordLog.open(flash));
+  model.reconcile(openLog(flash));
   return { flash, model };
 }
 
@@ -54,17 +60,17 @@ function reopen(flash: SimFlash, model: LogModel, rng: Rng, cutOpen: boolean): R
     const f = flash.clone();
     f.armCut(j, rng);
     try {
-      RecordLog.open(f);
+      openLog(f);
       break;
     } catch (e) {
       if (!(e instanceof PowerCutError)) throw e;
     }
     f.powerOn();
     const m = cloneModel(model);
-    const log = RecordLog.open(f);
+    const log = openLog(f);
     m.reconcile(log);
   }
-  const log = RecordLog.open(flash);
+  const log = openLog(flash);
   model.reconcile(log);
   return log;
 }
@@ -76,7 +82,7 @@ function everyCut(base: Base, op: (log: RecordLog, model: LogModel) => () => voi
     const rng = new Rng(1000 + k);
     const flash = base.flash.clone();
     const model = cloneModel(base.model);
-    const log = RecordLog.open(flash);
+    const log = openLog(flash);
     const onCut = op(log, model);
     flash.armCut(k, rng);
     let cut: PowerCutError | undefined;
@@ -95,7 +101,7 @@ function everyCut(base: Base, op: (log: RecordLog, model: LogModel) => () => voi
     const extra = makeRecord(999, "alarm");
     model.appendReturned(after.append(extra), extra);
     model.endSession(after);
-    model.reconcile(RecordLog.open(flash));
+    model.reconcile(openLog(flash));
     if (!cut) return { cuts: k, eraseCuts };
   }
 }
@@ -118,7 +124,10 @@ function ackOp(pick: (log: RecordLog) => number[]) {
   };
 }
 
-describe("record log: a power cut at every byte", () => {
+for (const sealed of [false, true]) describe(`record log: a power cut at every byte${sealed ? " (encrypted at rest)" : ""}`, () => {
+  beforeAll(() => {
+    sealer = sealed ? testSealer() : undefined;
+  });
   it("of the first append (page erase and header included)", () => {
     const r = everyCut(build(0), appendOp(500, "alarm"), 1);
     expect(r.eraseCuts).toBe(512);
@@ -134,7 +143,7 @@ describe("record log: a power cut at every byte", () => {
     let base: Base | undefined;
     for (let count = 20; count < 80 && !base; count++) {
       const b = build(count);
-      const probe = RecordLog.open(b.flash.clone());
+      const probe = openLog(b.flash.clone());
       const before = probe.stats();
       probe.append(makeRecord(502, "temperature"));
       const after = probe.stats();

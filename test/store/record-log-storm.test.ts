@@ -4,12 +4,18 @@
  * after every reopen: nothing unknown or altered, nothing twice, nothing acked comes back, and
  * delivered + pending + dropped = appended, each drop counted by kind.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { RecordLog } from "../../firmware/store/record-log";
+import type { RecordSealer } from "../../firmware/store/record-seal";
 import { PowerCutError, SimFlash } from "../../sim/devices/flash-sim";
 import { Rng } from "../../sim/world/rng";
 import { LogModel } from "./log-model";
-import { makeRecord, randomKind } from "./records";
+import { makeRecord, randomKind, testSealer } from "./records";
+
+// The same promises with the record bodies encrypted at rest: each describe runs plain, then sealed.
+let sealer: RecordSealer | undefined;
+const openLog = (flash: Parameters<typeof RecordLog.open>[0], log?: Parameters<typeof RecordLog.open>[1], saved?: unknown) =>
+  RecordLog.open(flash, log, saved, sealer);
 
 interface StormResult {
   model: LogModel;
@@ -23,7 +29,7 @@ function storm(seed: number, ops: number, pageSize: number, pageCount: number, p
   const cutRng = rng.fork("cut");
   const flash = new SimFlash(pageSize, pageCount);
   const model = new LogModel();
-  let log = RecordLog.open(flash);
+  let log = openLog(flash);
   let cuts = 0;
   let wakes = 0;
   let n = 0;
@@ -32,7 +38,7 @@ function storm(seed: number, ops: number, pageSize: number, pageCount: number, p
     for (;;) {
       if (rng.chance(0.2)) flash.armCut(rng.int(0, 40), cutRng); // cut the recovery too, now and then
       try {
-        log = RecordLog.open(flash);
+        log = openLog(flash);
         break;
       } catch (e) {
         if (!(e instanceof PowerCutError)) throw e;
@@ -76,7 +82,10 @@ function storm(seed: number, ops: number, pageSize: number, pageCount: number, p
   return { model, cuts, wakes, flash };
 }
 
-describe("record log power-cut storm", () => {
+for (const sealed of [false, true]) describe(`record log power-cut storm${sealed ? " (encrypted at rest)" : ""}`, () => {
+  beforeAll(() => {
+    sealer = sealed ? testSealer() : undefined;
+  });
   it("keeps every promise through thousands of operations and hundreds of cuts (4 × 512 B, reader behind)", () => {
     const { model, cuts, wakes, flash } = storm(1, 5000, 512, 4, 0.25, 0.25);
     const delivered = model.acked.size;

@@ -1,4 +1,6 @@
 /** Record makers for the store tests: deterministic, exactly representable in the flash encoding. */
+import { StorageSealer } from "../../firmware/security/record-sealer";
+import { simCrypto } from "../../sim/devices/crypto-sim";
 import type { Rng } from "../../sim/world/rng";
 import type { RecordKind, TrackRecord } from "../../firmware/store/track-record";
 
@@ -46,4 +48,9 @@ export function randomKind(rng: Rng, priorityShare: number): RecordKind {
 /** The record as the log hands it out. */
 export function withSeq(seq: number, rec: Omit<TrackRecord, "seq">): TrackRecord {
   return { seq, ...rec };
+}
+
+/** TEST KEY ONLY: an at-rest sealer for the record-log tests (key 00 01 .. 0f, never on a device). */
+export function testSealer(): StorageSealer {
+  return new StorageSealer(simCrypto, Uint8Array.from({ length: 16 }, (_, i) => i));
 }

@@ -1,0 +1,69 @@
+/**
+ * A JT/T 808 frame with its body sealed by AES-128-CCM. The header stays in the clear (a platform routes by terminal
+ * id and serial) and is authenticated as AAD; the 2019 message-property encryption field (attribute bits 10-12)
+ * is set to SEALED so that a platform knows the body is not plain JT/T 808 — one without keys rejects it (the
+ * standard defines only 0 = plain and bit 10 = RSA) instead of misreading ciphertext as a location.
+ *
+ * Sealed body: u32 counter | ciphertext | 8-byte tag. Nonce (13 bytes): direction byte | 8 zero bytes | counter.
+ * The counter is the sender's (nonce-counter.ts on the device, the platform's own per device): strictly
+ * increasing, so the receiver also rejects a counter it has already passed (a replay).
+ *
+ * Inputs: frame header and plain body, the direction's key and a counter. Outputs: wire bytes; open() gives the
+ * plain body and the counter, or the reason it refused.
+ */
+import type { Crypto } from "../../hal/ports";
+import { ccmOpen, ccmSeal } from "../security/ccm";
+import { type Frame, type FrameHeader, MAX_BODY, encodeFrame, frameContent, headerLength } from "./frame";
+
+/** Encryption field value for "AES-128-CCM sealed body" (attribute bit 11): vendor use of a reserved value. */
+export const SEALED = 2;
+export const TAG_BYTES = 8;
+/** Bytes sealing adds to a body. */
+export const SEAL_BODY_OVERHEAD = 4 + TAG_BYTES;
+/** The largest body the terminal frames, sealed or not: sealing must still fit the 10-bit length. */
+export const PLAIN_BODY_MAX = MAX_BODY - SEAL_BODY_OVERHEAD;
+export const UP = 0x55;
+export const DOWN = 0x44;
+
+export type OpenRefusal = "unsealed" | "short" | "bad-mac";
+
+function nonce(dir: number, counter: number): Uint8Array {
+  const n = new Uint8Array(13);
+  n[0] = dir;
+  n[9] = counter >>> 24;
+  n[10] = (counter >>> 16) & 0xff;
+  n[11] = (counter >>> 8) & 0xff;
+  n[12] = counter & 0xff;
+  return n;
+}
+
+/** The header bytes as they go on the wire for a body of `bodyLen` bytes (unescaped). */
+function aad(h: FrameHeader, bodyLen: number): Uint8Array {
+  return frameContent(h, new Uint8Array(bodyLen)).slice(0, headerLength(h.edition, !!h.packet));
+}
+
+export function sealFrame(c: Crypto, key: Uint8Array, dir: number, counter: number, h: FrameHeader, body: Uint8Array): Uint8Array {
+  const sh: FrameHeader = { ...h, encrypt: SEALED };
+  const ct = ccmSeal(c, key, nonce(dir, counter), aad(sh, body.length + SEAL_BODY_OVERHEAD), body, TAG_BYTES);
+  const sealed = new Uint8Array(4 + ct.length);
+  sealed[0] = counter >>> 24;
+  sealed[1] = (counter >>> 16) & 0xff;
+  sealed[2] = (counter >>> 8) & 0xff;
+  sealed[3] = counter & 0xff;
+  sealed.set(ct, 4);
+  return encodeFrame(sh, sealed);
+}
+
+/** The counter a sealed frame claims (not yet authenticated). */
+export function sealCounter(f: Frame): number | undefined {
+  if (f.header.encrypt !== SEALED || f.body.length < SEAL_BODY_OVERHEAD) return undefined;
+  return ((f.body[0] << 24) | (f.body[1] << 16) | (f.body[2] << 8) | f.body[3]) >>> 0;
+}
+
+export function openFrame(c: Crypto, key: Uint8Array, dir: number, f: Frame): { body: Uint8Array; counter: number } | { refused: OpenRefusal } {
+  if (f.header.encrypt !== SEALED) return { refused: "unsealed" };
+  const counter = sealCounter(f);
+  if (counter === undefined) return { refused: "short" };
+  const body = ccmOpen(c, key, nonce(dir, counter), aad(f.header, f.body.length), f.body.subarray(4), TAG_BYTES);
+  return body ? { body, counter } : { refused: "bad-mac" };
+}

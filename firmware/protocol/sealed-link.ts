@@ -1,0 +1,81 @@
+/**
+ * The uplink seal layer: a DatagramLink around the modem's that seals every frame of every datagram with the
+ * uplink key (frame-seal.ts) as it goes out. Sealing at send time, not when a message is framed, means a
+ * retransmission carries a fresh counter: the platform rejects any counter it has seen, so a retransmitted
+ * datagram must not look like a replay.
+ *
+ * Sizes: the outbox packs frames by `frameOverhead()` more per frame and `maxDatagram()` keeps a slack for the 7E/7D
+ * escapes ciphertext needs (random bytes: 2 in 256 on average). A datagram that still comes out too large is
+ * sealed again with new counters (other escapes); after a few tries it goes anyway and the modem's size check
+ * fails it like any send failure (the records stay in the log).
+ *
+ * Inputs: datagrams of plain frames. Outputs: datagrams of sealed frames to the inner link; counters.
+ */
+import type { Crypto } from "../../hal/ports";
+import { concat } from "../core/bytes";
+import { parseFrame, splitFrames } from "./frame";
+import { SEAL_BODY_OVERHEAD, UP, sealFrame } from "./frame-seal";
+import type { DatagramLink } from "./outbox";
+
+const RESEALS = 3;
+
+export interface UplinkSealing {
+  crypto: Crypto;
+  key: Uint8Array;
+  /** The next nonce counter value; undefined when the counter is exhausted (the device needs a new key). */
+  counter(): number | undefined;
+}
+
+export class SealedLink implements DatagramLink {
+  readonly counters = { datagrams: 0, frames: 0, plainBytes: 0, sealedBytes: 0, resealed: 0, exhausted: 0 };
+
+  constructor(
+    private readonly inner: DatagramLink,
+    private readonly s: UplinkSealing,
+  ) {}
+
+  maxDatagram(): number {
+    const max = this.inner.maxDatagram();
+    return max - Math.ceil(max / 64);
+  }
+
+  /** Wire bytes sealing adds to each frame (counter, tag and a margin for their escapes). */
+  frameOverhead(): number {
+    return SEAL_BODY_OVERHEAD + 2;
+  }
+
+  send(id: number, bytes: Uint8Array, expectReply: boolean, hold?: boolean): void {
+    const max = this.inner.maxDatagram();
+    let out = this.seal(bytes);
+    for (let i = 0; out && out.length > max && i < RESEALS; i++) {
+      this.counters.resealed++;
+      out = this.seal(bytes);
+    }
+    if (!out) {
+      this.counters.exhausted++;
+      return;
+    }
+    this.counters.datagrams++;
+    this.counters.plainBytes += bytes.length;
+    this.counters.sealedBytes += out.length;
+    this.inner.send(id, out, expectReply, hold);
+  }
+
+  finish(): void {
+    this.inner.finish();
+  }
+
+  private seal(bytes: Uint8Array): Uint8Array | undefined {
+    const parts: Uint8Array[] = [];
+    for (const raw of splitFrames(bytes).frames) {
+      const r = parseFrame(raw);
+      if ("error" in r) continue; // the outbox only frames what parses; nothing else may leave unsealed
+      const ctr = this.s.counter();
+      if (ctr === undefined) return undefined;
+      const f = sealFrame(this.s.crypto, this.s.key, UP, ctr, r.frame.header, r.frame.body);
+      parts.push(f);
+      this.counters.frames++;
+    }
+    return concat(parts);
+  }
+}
