@@ -13,7 +13,7 @@
  */
 import { AlarmEngine, type EngineInput } from "../coldchain/alarm-engine";
 import type { Stamp } from "../coldchain/alarm-sink";
-import { alignedRecordAt, emptyLogState, logObserve, logRecorded, type LogState, type ReportHint } from "../coldchain/log-schedule";
+import { alignedRecordAt, emptyLogState, logObserve, logRecorded, logSupplyCut, type LogState, type ReportHint } from "../coldchain/log-schedule";
 import { TripStats, type TripEvent } from "../coldchain/trip-stats";
 import type { MotionState } from "../gnss/motion";
 import { ALARM_BITS } from "../protocol/record-location";
@@ -50,7 +50,7 @@ function validLog(x: unknown): LogState | undefined {
   if (typeof x !== "object" || x === null) return undefined;
   const s = x as LogState;
   const num = (v: unknown) => v === undefined || typeof v === "number";
-  return typeof s.excursion === "boolean" && num(s.last) && num(s.clearedAt) ? s : undefined;
+  return typeof s.excursion === "boolean" && num(s.last) && num(s.clearedAt) && num(s.cutAt) ? s : undefined;
 }
 
 export class ColdChain {
@@ -77,7 +77,11 @@ export class ColdChain {
       { probes: this.names, bands: c.bands, endAfterS: c.park_after_s, maxGapS: MAX_GAP_INTERVALS * c.temp_log_s },
       unpackTrip(app.mod(COLD_MOD.trip)),
     );
-    this.log = validLog(app.mod(COLD_MOD.log)) ?? emptyLogState();
+    const kept = validLog(app.mod(COLD_MOD.log));
+    this.log = kept ?? emptyLogState();
+    // A power-on that finds records in the flash log: the supply was cut under a running unit (see log-schedule).
+    if (!kept && app.ports.power.wakeCause() === "power-on" && app.records.stats().nextSeq > 1)
+      this.log = logSupplyCut(this.log, app.now());
   }
 
   /** When the log schedule wants the next temperature record (never before now), with a report wake to share. */

@@ -12,6 +12,14 @@
  *   F = 0 returns straight to temp_log_s.
  * A new excursion during the decay restarts at f. The gap after a record is the shorter of the interval in force
  * at that record and the one in force now, so an excursion that starts mid-gap brings the next record forward.
+ *
+ * Supply cuts: no record can be taken while the supply is gone, and the first one after it comes a boot and a
+ * conversion after the supply returns. A cut that covers a record's due time therefore stretches that gap by the
+ * cut's length, whatever the log's phase. A supply that dropped under a running unit tends to drop again (a loose
+ * connector, the cranking dip at each engine start), so for CUT_WATCH_MS after such a power-on every gap is
+ * shortened so that it plus CUT_MARGIN_MS fits in temp_log_s: a cut of up to CUT_MARGIN_MS minus the post-boot
+ * record's latency (≈ 2 s) then keeps the gap within temp_log_s wherever it falls. Outside that window nothing
+ * changes (the power-on at installation finds an empty log).
  */
 import type { Millis } from "../../hal/ports";
 
@@ -25,6 +33,17 @@ export interface LogState {
   last?: Millis; // time of the last temperature record
   excursion: boolean;
   clearedAt?: Millis; // end of the last excursion
+  cutAt?: Millis; // a power-on that found the log running (the supply dropped under it)
+}
+
+/** Slack kept in every gap after a supply cut: cuts up to about this long (less the post-boot record's ~2 s). */
+export const CUT_MARGIN_MS = 30_000;
+/** How long after a supply cut the slack is kept (a new cut in it starts the window again). */
+export const CUT_WATCH_MS = 3_600_000;
+
+/** Notes a power-on that found records in the log: the supply was cut under a running unit at about t. */
+export function logSupplyCut(s: LogState, t: Millis): LogState {
+  return { ...s, cutAt: t };
 }
 
 export function emptyLogState(): LogState {
@@ -33,8 +52,8 @@ export function emptyLogState(): LogState {
 
 /** Notes whether an excursion is in progress at t (call after each alarm-engine step). */
 export function logObserve(s: LogState, t: Millis, excursion: boolean): LogState {
-  if (excursion) return { last: s.last, excursion: true };
-  if (s.excursion) return { last: s.last, excursion: false, clearedAt: t };
+  if (excursion) return withCut({ last: s.last, excursion: true }, s);
+  if (s.excursion) return withCut({ last: s.last, excursion: false, clearedAt: t }, s);
   return s;
 }
 
@@ -42,7 +61,21 @@ export function logObserve(s: LogState, t: Millis, excursion: boolean): LogState
 export function logRecorded(s: LogState, t: Millis): LogState {
   const out: LogState = { last: t, excursion: s.excursion };
   if (s.clearedAt !== undefined) out.clearedAt = s.clearedAt;
+  return withCut(out, s);
+}
+
+function withCut(out: LogState, s: LogState): LogState {
+  if (s.cutAt !== undefined) out.cutAt = s.cutAt;
   return out;
+}
+
+/**
+ * The slack kept in the gap after a record taken at `last` (see the header: supply cuts): just enough that the gap
+ * plus a cut of CUT_MARGIN_MS stays within temp_log_s. The fast log of an excursion (60 s) needs none.
+ */
+function cutMargin(s: LogState, cfg: LogConfig, last: Millis, gapMs: number): number {
+  if (s.cutAt === undefined || last - s.cutAt >= CUT_WATCH_MS) return 0;
+  return Math.min(CUT_MARGIN_MS, Math.max(0, gapMs + CUT_MARGIN_MS - cfg.temp_log_s * 1000));
 }
 
 /** The record interval in force at t, in seconds. */
@@ -61,7 +94,7 @@ export function logInterval(s: LogState, cfg: LogConfig, t: Millis): number {
 export function nextRecordAt(s: LogState, cfg: LogConfig, now: Millis): Millis {
   if (s.last === undefined) return now;
   const gap = Math.min(logInterval(s, cfg, s.last), logInterval(s, cfg, now)) * 1000;
-  return Math.max(now, s.last + gap);
+  return Math.max(now, s.last + gap - cutMargin(s, cfg, s.last, gap));
 }
 
 /** A position report the tracker will wake for anyway: its time and how long after the previous report it comes. */

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { alignedRecordAt, ALIGN_MIN_MS, decaySteps, emptyLogState, logInterval, logObserve, logRecorded, nextRecordAt } from "../../firmware/coldchain/log-schedule";
+import {
+  alignedRecordAt,
+  ALIGN_MIN_MS,
+  CUT_MARGIN_MS,
+  CUT_WATCH_MS,
+  decaySteps,
+  emptyLogState,
+  logInterval,
+  logObserve,
+  logRecorded,
+  logSupplyCut,
+  nextRecordAt,
+} from "../../firmware/coldchain/log-schedule";
 
 const S = 1000;
 const cfg = { temp_log_s: 300, temp_fast_s: 60, temp_fast_for_s: 3600 };
@@ -97,5 +109,58 @@ describe("a record shares the wake of a position report", () => {
     expect(alignedRecordAt(s, cfg, 10 * S, { at: 100 * S, periodMs: 300 * S })).toBe(100 * S);
     // A record just taken for this report is not taken again for it.
     expect(alignedRecordAt({ last: 95 * S, excursion: false }, cfg, 96 * S, { at: 100 * S, periodMs: 300 * S })).toBe(395 * S);
+  });
+});
+
+describe("after a supply cut under a running log", () => {
+  it("leaves CUT_MARGIN_MS of slack in each 300 s gap for CUT_WATCH_MS, and keeps it through records and excursions", () => {
+    let s = logRecorded(logSupplyCut(emptyLogState(), 1000 * S), 1002 * S);
+    expect(nextRecordAt(s, cfg, 1010 * S)).toBe(1002 * S + 300 * S - CUT_MARGIN_MS);
+    s = logRecorded(s, 1272 * S);
+    expect(nextRecordAt(s, cfg, 1280 * S)).toBe(1272 * S + 300 * S - CUT_MARGIN_MS);
+    // an excursion's 60 s log plus a cut already fits in 300 s: no slack there
+    const ex = logRecorded(logObserve(s, 1300 * S, true), 1300 * S);
+    expect(nextRecordAt(ex, cfg, 1300 * S)).toBe(1360 * S);
+    // the staircase's 240 s step needs none either; the 300 s step does
+    const cleared = logObserve(ex, 1400 * S, false);
+    expect(nextRecordAt(logRecorded(cleared, 1400 * S + 7200 * S), cfg, 1400 * S + 7200 * S)).toBe((1400 + 7200 + 240) * S);
+    // an hour after the cut the log is back on its own interval
+    const late = logRecorded(s, 1000 * S + CUT_WATCH_MS);
+    expect(nextRecordAt(late, cfg, 1000 * S + CUT_WATCH_MS)).toBe(1000 * S + CUT_WATCH_MS + 300 * S);
+    // a log interval under the slack keeps most of its spacing: 120 s becomes 90 s
+    const short = { ...cfg, temp_log_s: 120 };
+    expect(nextRecordAt(logRecorded(logSupplyCut(emptyLogState(), 0), 0), short, 0)).toBe(120 * S - CUT_MARGIN_MS);
+  });
+
+  it("a cut of up to 28 s that starts anywhere in a gap leaves no gap over 300 s; without the slack one does", () => {
+    // Records land when due; the first one after a cut lands 1.65 s after the supply is back (boot and conversion).
+    const worst = (cut: boolean, start: number, len: number) => {
+      let s = logRecorded(cut ? logSupplyCut(emptyLogState(), 0) : emptyLogState(), 0);
+      let t = 0;
+      let max = 0;
+      for (let i = 0; i < 4; i++) {
+        let next = nextRecordAt(s, cfg, t);
+        if (next >= start && next < start + len) next = start + len + 1650;
+        else if (t < start && next >= start + len) next = Math.min(next, start + len + 1650);
+        max = Math.max(max, next - t);
+        s = logRecorded(s, next);
+        t = next;
+      }
+      return max;
+    };
+    let without = 0;
+    for (let start = 1 * S; start < 600 * S; start += 7 * S)
+      for (const len of [2 * S, 10 * S, 20 * S, 28 * S]) {
+        expect(worst(true, start, len), `cut at ${start} ms for ${len} ms`).toBeLessThanOrEqual(300 * S);
+        without = Math.max(without, worst(false, start, len));
+      }
+    expect(without).toBeGreaterThan(300 * S);
+  });
+
+  it("still shares a report wake inside the gap, and the gap after it keeps the slack", () => {
+    let s = logRecorded(logSupplyCut(emptyLogState(), 0), 10 * S);
+    expect(alignedRecordAt(s, cfg, 20 * S, { at: 200 * S, periodMs: 300 * S })).toBe(200 * S);
+    s = logRecorded(s, 200 * S);
+    expect(alignedRecordAt(s, cfg, 210 * S, { at: 500 * S, periodMs: 300 * S })).toBe(470 * S);
   });
 });

@@ -168,6 +168,12 @@ describe("a day of power cuts and faults (fault-storm)", () => {
     expect(r.summary.records_lost).toBe(0);
   });
 
+  it("keeps a temperature record at least every 300 s through cuts of up to 20 s", () => {
+    // every cut after the first falls within an hour of the one before: the log keeps its slack for them
+    expect(Math.max(...cuts.map((c) => c.for))).toBeLessThanOrEqual(20);
+    expect(r.summary.max_temp_gap_s).toBeLessThanOrEqual(300);
+  });
+
   it("corrupts no record: every body decodes, seqs are unique, gaps only where a write was torn", () => {
     const seqs = recs.map((c) => c.seq);
     for (let i = 1; i < seqs.length; i++) expect(seqs[i], `record after seq ${seqs[i - 1]}`).toBeGreaterThan(seqs[i - 1]);
