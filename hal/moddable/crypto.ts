@@ -4,6 +4,7 @@
  * hmac module over the native SHA-256 Digest. The firmware builds CCM and HKDF on these (firmware/security), the
  * same code the simulator runs over @noble.
  */
+/// <reference path="./types/crypt-native.d.ts" />
 import { BlockCipher, Digest, Mode } from "crypt";
 import HMAC from "hmac";
 import type { Crypto } from "../ports";
