@@ -6,7 +6,9 @@
  * Inputs: the policy's first decision, driver events (rdss-card, rdss-sent, rdss-failed, rdss-text), the one
  *   deadline that bounds the powered time (the attempt limit or what the day's energy cap still allows).
  * Outputs: `rdss-sent records= bytes=` once per message the module sent (count this line), `config-change
- *   via=rdss`, `rdss-command-rejected`, `rdss-off outcome= on_ms=`; the memory saved to app.mod("rdss");
+ *   via=rdss`, `rdss-command-rejected`, `rdss-off outcome= on_ms=`; the memory saved to app.mod("rdss"), and
+ *   its durable part to NVS before the module is powered (counting the worst the try may cost) and after it is
+ *   off (what it cost), so a power cut in or after a try never gives back energy, a sent seq or the interval;
  *   done() exactly once.
  *
  * Records sent here stay in the record log: the NB-IoT ack deletes them later and the server dedupes by seq.
@@ -20,7 +22,7 @@ import { SMS_FLOOR_SETTING, loadFloor, saveFloor } from "./security-context";
 import type { TrackRecord } from "../store/track-record";
 import type { App } from "./app";
 import { saveConfig } from "../config/config";
-import { gate, HOLD_MS, saveMemory, standbyBudgetMs, type RdssMemory } from "./rdss-memory";
+import { gate, HOLD_MS, persistMemory, saveMemory, standbyBudgetMs, type RdssMemory } from "./rdss-memory";
 
 export type AttemptState = "reading-card" | "sending" | "closed";
 export type AttemptOutcome = "sent" | "failed" | "wait" | "limit";
@@ -34,6 +36,7 @@ export class RdssAttempt {
   private readonly driver: RdssDriver;
   private readonly poweredAt: number;
   private limit = -1;
+  private until = 0;
   private carrying: TrackRecord[] = [];
 
   constructor(
@@ -63,6 +66,8 @@ export class RdssAttempt {
   start(d: Exclude<PolicyDecision, { action: "wait" }>): void {
     const now = this.app.now();
     const until = now + Math.min(ATTEMPT_MS, standbyBudgetMs(this.app, this.m, now));
+    this.until = until;
+    persistMemory(this.app, this.m, until);
     this.limit = this.app.ports.clock.at(until, () => {
       this.m.holdUntil = this.app.now() + HOLD_MS;
       this.close("limit");
@@ -74,6 +79,7 @@ export class RdssAttempt {
   private send(records: TrackRecord[], bytes: Uint8Array): void {
     this.st = "sending";
     this.carrying = records;
+    persistMemory(this.app, this.m, this.until); // the card is known now: its interval counts from this try
     const sec = this.app.security;
     const counter = sec?.uplink.next();
     if (sec && counter === undefined) return this.close("failed"); // counter exhausted: never send unsigned
@@ -150,6 +156,7 @@ export class RdssAttempt {
     this.m.drv = this.driver.snapshot();
     this.m.ledger = noteStandby(this.m.ledger, now, now - this.poweredAt);
     saveMemory(this.app, this.m);
+    persistMemory(this.app, this.m);
     this.app.emit("rdss-off", { outcome, on_ms: now - this.poweredAt, used_j: Math.round(this.m.ledger.usedJ * 10) / 10 });
     this.done();
   }

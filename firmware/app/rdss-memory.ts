@@ -23,6 +23,7 @@ import type { TrackRecord } from "../store/track-record";
 import type { App } from "./app";
 import type { LinkHealth } from "./duty";
 import type { MotionState } from "../gnss/motion";
+import { loadDurable, storeDurable } from "./rdss-durable";
 
 export const RDSS_MOD = "rdss";
 
@@ -65,10 +66,16 @@ const optNum = (x: unknown): number | undefined => (isNum(x) ? x : undefined);
 
 /**
  * The saved memory, checked field by field: RTC memory may hold an older firmware's shape, and a field that
- * does not check out is forgotten rather than trusted (forgetting costs at most one card read or one repeat).
+ * does not check out is forgotten rather than trusted (forgetting costs at most one card read). With RTC memory
+ * empty (a power cut), the energy, the seqs sent, the card's send times and the newest position sent come from
+ * NVS (rdss-durable.ts); the card is read again, the beams and any hold are forgotten.
  */
 export function loadMemory(app: App): RdssMemory {
   const m = app.mod<unknown>(RDSS_MOD);
+  if (m === undefined) {
+    const d = loadDurable(app.ports.settings, app.now());
+    if (d) return { drv: strip({ lastSendMs: d.lastSendMs, nextSendMs: d.nextSendMs }), ledger: d.ledger, posAt: d.posAt, cmds: { applied: 0, rejected: 0 } };
+  }
   const o = isObj(m) ? m : {};
   const d = isObj(o.drv) ? o.drv : {};
   const l = isObj(o.ledger) ? o.ledger : {};
@@ -92,6 +99,22 @@ export function saveMemory(app: App, m: RdssMemory): void {
   if (m.holdUntil !== undefined) out.holdUntil = m.holdUntil;
   if (m.posAt !== undefined) out.posAt = m.posAt;
   app.saveMod(RDSS_MOD, out);
+}
+
+/**
+ * Keeps what must outlive a power cut in NVS (written only when it changed). `aheadMs`: the module is about to be
+ * powered until then, so what that may cost is counted now (a message and standby, the card's interval after a
+ * send at the last moment); the try's end stores what it really cost.
+ */
+export function persistMemory(app: App, m: RdssMemory, aheadMs?: number): void {
+  const now = app.now();
+  let ledger = ledgerToday(m.ledger, now);
+  let next = m.drv.nextSendMs;
+  if (aheadMs !== undefined) {
+    ledger = { day: ledger.day, usedJ: ledger.usedJ + RDSS_MESSAGE_J + (RDSS_STANDBY_W * Math.max(0, aheadMs - now)) / 1000, sent: ledger.sent };
+    if (m.drv.card) next = Math.max(next ?? -Infinity, aheadMs + m.drv.card.intervalS * 1000);
+  }
+  storeDurable(app.ports.settings, { ledger, lastSendMs: m.drv.lastSendMs, nextSendMs: next, posAt: m.posAt }, now);
 }
 
 function strip<T extends object>(o: T): T {

@@ -18,7 +18,9 @@ export const RDSS_MESSAGE_J = 20;
 export const RDSS_STANDBY_W = 0.66;
 /** After a try that found no usable beam, wait this long before powering the module again. */
 export const NO_BEAM_RETRY_MS = 15 * 60_000;
-const DAY_MS = 86_400_000;
+/** The cap's day, counted on the monotonic clock. */
+export const RDSS_DAY_MS = 86_400_000;
+const DAY_MS = RDSS_DAY_MS;
 /** Ranges of sent seqs the ledger keeps (seq-ranges.ts): 32 pairs of numbers, a few hundred bytes at most. */
 export const LEDGER_RANGES = 32;
 
@@ -67,10 +69,13 @@ function isAlarm(r: TrackRecord): boolean {
   return r.kind === "alarm" || (r.detail !== undefined && r.detail.code !== undefined);
 }
 
-/** The ledger rolled to today's day (pure). */
+/**
+ * The ledger rolled to today's day (pure). A ledger dated ahead of today is kept as it is: after a power cut its
+ * day may be moved one on, so that the day's window does not end sooner than it did before the cut (rdss-durable).
+ */
 export function ledgerToday(l: RdssLedger, nowMs: number): RdssLedger {
   const day = Math.floor(nowMs / DAY_MS);
-  return day === l.day ? l : { day, usedJ: 0, sent: l.sent };
+  return day <= l.day ? l : { day, usedJ: 0, sent: l.sent };
 }
 
 export function decide(i: PolicyInput): PolicyDecision {

@@ -162,6 +162,13 @@ describe("a day of power cuts and faults (fault-storm)", () => {
     expect(evs.some((e) => e.name === "uplink" && e.f.ok === "1" && e.t > lastCut.t)).toBe(true);
   });
 
+  it("sends no record by short message twice, however often the supply is cut", () => {
+    const viaRdss = arrivals(r).list.filter((a) => a.via === "rdss").map((a) => a.seq);
+    expect(viaRdss.length).toBeGreaterThan(0);
+    expect(new Set(viaRdss).size).toBe(viaRdss.length);
+    expect(r.summary.duplicates).toBe(0);
+  });
+
   it("loses no record", () => {
     // a day's trip at 300 s reports and 300 s temperature logging
     expect(r.summary.records_created).toBeGreaterThan(200);
