@@ -84,9 +84,9 @@ function runVariant(v: Variant, base: Trace, clean: SimResult, seed: number): Fi
   const r = simulate(trace, { modemFaults: faults });
   const s = r.summary;
   const evs = events(r);
-  const okAt = (x: SimResult) => events(x).filter((e) => e.name === "uplink" && e.f.ok === "1").map((e) => e.t);
-  const faulty = okAt(r);
-  const cleanOk = okAt(clean);
+  const okAt = (evs: readonly RunEvent[]) => evs.filter((e) => e.name === "uplink" && e.f.ok === "1").map((e) => e.t);
+  const faulty = okAt(evs);
+  const cleanOk = okAt(events(clean));
   // recovery: how much later than the clean run the first delivery after the fault came (no report may be due)
   let worst = 0;
   for (const [, to] of windows) {
