@@ -12,6 +12,7 @@
  * Outputs: wake records, log lines (the transcript), MCU charge on the power meter.
  */
 import type { Clock, Crypto, DigitalIn, I2C, Log, OneWire, Ports, RecordFlash, Retained, Settings, WakeCause, WakeSource } from "../../hal/ports";
+import { meteredCrypto, meteredFlash, meteredSettings } from "./metered-ports";
 import type { PowerMeter } from "../report/power-meter";
 import type { Rng } from "../world/rng";
 import type { Scheduler } from "../world/scheduler";
@@ -205,55 +206,6 @@ export class DeviceRunner {
     this.p.meter.addMah("mcu", ((t.mcu_run_mA - t.mcu_idle_mA) * ms) / 3.6e6);
   }
 
-  /** The flash as this wake sees it: every byte moved costs CPU time (the boot scan reads the whole log). */
-  private meteredFlash(): RecordFlash {
-    const f = this.p.flash;
-    const perKb = () => this.p.meter.table.mcu_ms_per_flash_kbyte / 1024;
-    return {
-      pageSize: f.pageSize,
-      pageCount: f.pageCount,
-      read: (offset, length) => {
-        this.cpuMs(length * perKb());
-        return f.read(offset, length);
-      },
-      write: (offset, bytes) => {
-        this.cpuMs(bytes.length * perKb());
-        f.write(offset, bytes);
-      },
-      erase: (page) => {
-        this.cpuMs(f.pageSize * perKb());
-        f.erase(page);
-      },
-    };
-  }
-
-  /**
-   * Crypto as CPU work over the bytes it handles, at the flash rate (native code over a buffer, as the flash's SPI
-   * and scan are): the AES and SHA-256 run in C on the device; HMAC hashes two extra 64-byte blocks.
-   */
-  private meteredCrypto(c: Crypto): Crypto {
-    const ms = (bytes: number) => this.cpuMs((bytes * this.p.meter.table.mcu_ms_per_flash_kbyte) / 1024);
-    return {
-      aesCbc: (key, iv, data) => (ms(data.length), c.aesCbc(key, iv, data)),
-      aesCtr: (key, counter, data) => (ms(data.length), c.aesCtr(key, counter, data)),
-      hmacSha256: (key, data) => (ms(data.length + 128), c.hmacSha256(key, data)),
-    };
-  }
-
-  /** NVS writes cost a 32-byte entry plus a share of the 4 KB sector erase every 126 entries, at the flash rate. */
-  private meteredSettings(): Settings {
-    const s = this.p.settings;
-    const perKb = () => this.p.meter.table.mcu_ms_per_flash_kbyte / 1024;
-    return {
-      get: (key) => s.get(key),
-      set: (key, value) => {
-        this.cpuMs((32 + 4096 / 126) * perKb());
-        s.set(key, value);
-      },
-      remove: (key) => s.remove(key),
-    };
-  }
-
   private armWatchdog(): void {
     this.p.sched.cancel(this.watchdog);
     if (this.pendingTimers > 0) return;
@@ -335,6 +287,7 @@ export class DeviceRunner {
     const { sched, world } = this.p;
     const live = () => gen === this.gen && this.awake;
     const runner = this;
+    const cpuMs = (ms: number) => this.cpuMs(ms);
     const clock: Clock = {
       now: () => this.dev(sched.now),
       wallTime: () => (this.wallOffset === undefined ? undefined : this.dev(sched.now) + this.wallOffset),
@@ -402,8 +355,8 @@ export class DeviceRunner {
         externalPower: () => world.externalPower(sched.now / 1000),
       },
       retained: this.p.retained,
-      settings: this.meteredSettings(),
-      flash: this.meteredFlash(),
+      settings: meteredSettings(this.p.settings, this.p.meter, cpuMs),
+      flash: meteredFlash(this.p.flash, this.p.meter, cpuMs),
       gnss: wrapUart(this.p.gnss),
       modem: wrapUart(this.p.modem),
       rdss: this.p.rdss ? wrapUart(this.p.rdss) : undefined,
@@ -411,7 +364,7 @@ export class DeviceRunner {
       ignition: input("ignition"),
       oneWire: this.p.oneWire,
       i2c: this.p.i2c,
-      crypto: this.p.crypto && this.meteredCrypto(this.p.crypto),
+      crypto: this.p.crypto && meteredCrypto(this.p.crypto, this.p.meter, cpuMs),
     };
   }
 }

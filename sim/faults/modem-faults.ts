@@ -56,6 +56,10 @@ function inSessions(kind: "modem-hang" | "modem-reboot", n: number, forS: number
   };
 }
 
+/** Windows (s) in which the modem answers every command with +CME ERROR, or has no SIM: the fault and what the link recovers from. */
+const CME_WINDOWS: [number, number][] = [[2 * H, 4 * H], [10 * H, 10.5 * H]];
+const NO_SIM_WINDOWS: [number, number][] = [[3 * H, 9 * H]];
+
 const VARIANTS: readonly Variant[] = Object.freeze([
   { name: "hang mid-send", make: inSessions("modem-hang", 12, 600), needsResets: true },
   { name: "reboot mid-session", make: inSessions("modem-reboot", 12, 0), needsResets: true },
@@ -63,10 +67,10 @@ const VARIANTS: readonly Variant[] = Object.freeze([
   { name: "replies split at every byte", make: (day: Trace) => ({ trace: day, faults: { byteByByte: true }, windows: [] }), needsResets: false },
   {
     name: "+CME ERROR on every command",
-    make: (day: Trace) => ({ trace: day, faults: { cmeWindows: [[2 * H, 4 * H], [10 * H, 10.5 * H]] as [number, number][] }, windows: [[2 * H, 4 * H], [10 * H, 10.5 * H]] as [number, number][] }),
+    make: (day: Trace) => ({ trace: day, faults: { cmeWindows: CME_WINDOWS }, windows: CME_WINDOWS }),
     needsResets: true,
   },
-  { name: "SIM missing for 6 h", make: (day: Trace) => ({ trace: day, faults: { noSimWindows: [[3 * H, 9 * H]] as [number, number][] }, windows: [[3 * H, 9 * H]] as [number, number][] }), needsResets: false },
+  { name: "SIM missing for 6 h", make: (day: Trace) => ({ trace: day, faults: { noSimWindows: NO_SIM_WINDOWS }, windows: NO_SIM_WINDOWS }), needsResets: false },
   {
     name: "no network for 2 days",
     make: (day: Trace) => ({ trace: withOutage(day, `${day.name} + 2 days without network`, 2 * H, 50 * H, 56 * H), windows: [[2 * H, 50 * H]] as [number, number][] }),
@@ -84,9 +88,9 @@ function runVariant(v: Variant, base: Trace, clean: SimResult, seed: number): Fi
   const r = simulate(trace, { modemFaults: faults });
   const s = r.summary;
   const evs = events(r);
-  const okAt = (x: SimResult) => events(x).filter((e) => e.name === "uplink" && e.f.ok === "1").map((e) => e.t);
-  const faulty = okAt(r);
-  const cleanOk = okAt(clean);
+  const okAt = (evs: readonly RunEvent[]) => evs.filter((e) => e.name === "uplink" && e.f.ok === "1").map((e) => e.t);
+  const faulty = okAt(evs);
+  const cleanOk = okAt(events(clean));
   // recovery: how much later than the clean run the first delivery after the fault came (no report may be due)
   let worst = 0;
   for (const [, to] of windows) {

@@ -3,6 +3,7 @@
  * public record of what the firmware did, which the campaigns judge alongside what the platform received.
  */
 import { parseEvent } from "../../firmware/core/events";
+import { splitLine } from "../report/transcript-line";
 
 export interface RunEvent {
   t: number; // s, sim time
@@ -15,10 +16,9 @@ export interface RunEvent {
 export function runEvents(transcript: readonly string[]): RunEvent[] {
   const out: RunEvent[] = [];
   for (const line of transcript) {
-    const sp1 = line.indexOf(" ");
-    const text = line.slice(line.indexOf(" ", sp1 + 1) + 1);
+    const { t, text } = splitLine(line);
     const ev = parseEvent(text);
-    out.push({ t: Number(line.slice(0, sp1)), name: ev ? ev.name : "", f: ev ? ev.fields : {}, text });
+    out.push({ t, name: ev ? ev.name : "", f: ev ? ev.fields : {}, text });
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { parseBands } from "../../firmware/coldchain/bands";
 import { mkt } from "../../firmware/coldchain/trip-stats";
 import { parseEvent } from "../../firmware/core/events";
 import { areaSummary } from "./area-report";
+import { splitLine } from "./transcript-line";
 import type { DeviceRunner } from "../devices/device-runner";
 import type { FleetServer } from "../world/fleet-server";
 import { energyFloor } from "./floor";
@@ -104,11 +105,10 @@ export function summarize(o: RunOutputs): Summary {
   let faults = 0;
   const created: Created[] = [];
   for (const line of o.transcript) {
-    const sp1 = line.indexOf(" ");
-    const sp2 = line.indexOf(" ", sp1 + 1);
-    const t = Math.round(Number(line.slice(0, sp1)) * 1000);
+    const { t: s, text } = splitLine(line);
+    const t = Math.round(s * 1000);
     if (t > endMs) break;
-    const ev = parseEvent(line.slice(sp2 + 1));
+    const ev = parseEvent(text);
     if (!ev) continue;
     if (ev.name === "fix") {
       fixes++;

@@ -8,7 +8,7 @@
  *   outputs: TripData
  */
 import { parseBands } from "../../../firmware/coldchain/bands";
-import { parseEvent } from "../../../firmware/core/events";
+import { type EventLine, eventsUntil } from "../transcript-line";
 import type { Route } from "../../world/fleet-server";
 import { traceConfig } from "../observe";
 import type { RunView } from "../trip-series";
@@ -87,27 +87,7 @@ function tzOffsetMin(start: string): number {
   return m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
 }
 
-interface Line {
-  t: number; // s
-  name: string;
-  fields: Record<string, string>;
-}
-
-/** The firmware's event lines up to `endS`. */
-function events(transcript: readonly string[], endS: number): Line[] {
-  const out: Line[] = [];
-  for (const line of transcript) {
-    const sp1 = line.indexOf(" ");
-    const sp2 = line.indexOf(" ", sp1 + 1);
-    const t = Number(line.slice(0, sp1));
-    if (t > endS) break;
-    const ev = parseEvent(line.slice(sp2 + 1));
-    if (ev) out.push({ t, name: ev.name, fields: ev.fields });
-  }
-  return out;
-}
-
-function fates(lines: readonly Line[], r: RunView): RecordFate[] {
+function fates(lines: readonly EventLine[], r: RunView): RecordFate[] {
   const out: RecordFate[] = [];
   for (const l of lines) {
     if (l.name !== "record" || !(Number(l.fields.seq) > 0)) continue;
@@ -199,7 +179,7 @@ function alarmLabel(trace: Trace, r: RunView, seq: number, code: string): string
 export function tripData(trace: Trace, r: RunView): TripData {
   const world = new World(trace);
   const endS = trace.duration;
-  const lines = events(r.transcript, endS);
+  const lines = eventsUntil(r.transcript, endS);
   const records = fates(lines, r);
   const positions: TrackPoint[] = [];
   for (const f of records) {
