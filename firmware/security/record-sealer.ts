@@ -8,7 +8,8 @@ import type { Crypto } from "../../hal/ports";
 import { ccmOpen, ccmSeal } from "./ccm";
 
 const CLEAR = 2;
-const TAG = 8;
+/** Bytes a record grows by at rest: the truncated CCM tag. */
+export const REST_TAG = 8;
 
 function put32(b: Uint8Array, at: number, v: number): void {
   b[at] = v >>> 24;
@@ -33,14 +34,14 @@ function aad(seq: number, body: Uint8Array): Uint8Array {
 }
 
 export class StorageSealer {
-  readonly overhead = TAG;
+  readonly overhead = REST_TAG;
   constructor(
     private readonly crypto: Crypto,
     private readonly key: Uint8Array,
   ) {}
 
   seal(body: Uint8Array, seq: number, pageSeq: number, offset: number): Uint8Array {
-    const ct = ccmSeal(this.crypto, this.key, nonce(pageSeq, offset), aad(seq, body), body.subarray(CLEAR), TAG);
+    const ct = ccmSeal(this.crypto, this.key, nonce(pageSeq, offset), aad(seq, body), body.subarray(CLEAR), REST_TAG);
     const out = new Uint8Array(CLEAR + ct.length);
     out.set(body.subarray(0, CLEAR), 0);
     out.set(ct, CLEAR);
@@ -48,8 +49,8 @@ export class StorageSealer {
   }
 
   open(body: Uint8Array, seq: number, pageSeq: number, offset: number): Uint8Array | undefined {
-    if (body.length < CLEAR + TAG) return undefined;
-    const pt = ccmOpen(this.crypto, this.key, nonce(pageSeq, offset), aad(seq, body), body.subarray(CLEAR), TAG);
+    if (body.length < CLEAR + REST_TAG) return undefined;
+    const pt = ccmOpen(this.crypto, this.key, nonce(pageSeq, offset), aad(seq, body), body.subarray(CLEAR), REST_TAG);
     if (!pt) return undefined;
     const out = new Uint8Array(CLEAR + pt.length);
     out.set(body.subarray(0, CLEAR), 0);

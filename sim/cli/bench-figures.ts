@@ -3,7 +3,7 @@
  * projection, and the radio costs the issue targets measure (modem charge per uplink session and per datagram,
  * compared with POWER.md's send energy for the coverage class each delivering session ran in).
  */
-import { parseEvent } from "../../firmware/core/events";
+import { eventsUntil } from "../report/transcript-line";
 import { COMPONENTS, type Component } from "../report/power-meter";
 import { powerTable, type PowerTable } from "../report/power-table";
 import type { SimResult } from "../simulation";
@@ -69,16 +69,9 @@ interface Session {
 
 /** The `uplink` events of the trace (not the drain period): one per NB-IoT session. */
 export function uplinkSessions(transcript: readonly string[], durationS: number): Session[] {
-  const out: Session[] = [];
-  for (const line of transcript) {
-    const sp1 = line.indexOf(" ");
-    const sp2 = line.indexOf(" ", sp1 + 1);
-    const t = Number(line.slice(0, sp1));
-    if (t > durationS) break;
-    const ev = parseEvent(line.slice(sp2 + 1));
-    if (ev?.name === "uplink") out.push({ t, ok: ev.fields.ok === "1" });
-  }
-  return out;
+  return eventsUntil(transcript, durationS)
+    .filter((e) => e.name === "uplink")
+    .map((e) => ({ t: e.t, ok: e.fields.ok === "1" }));
 }
 
 /** Charge (mAh) of the send energy POWER.md sets for each delivering session, in its coverage class. */

@@ -4,11 +4,10 @@
  * native work over bytes; the larger datagrams as UART bytes), bytes on the air each way, and flash bytes for the tags of records at rest.
  * The target is at most 3 % more charge on the reference day.
  */
+import { REST_TAG } from "../../firmware/security/record-sealer";
 import { simulate, type SimResult } from "../simulation";
 import type { Trace } from "../world/trace-types";
 
-/** Bytes the at-rest tag adds to every record frame (firmware/security/record-sealer.ts). */
-const REST_TAG_BYTES = 8;
 
 export interface SecurityRow {
   trace: string;
@@ -34,7 +33,7 @@ export function securityRow(trace: Trace, sealed: SimResult): SecurityRow {
     sealedUpPerDay: perDay(sealed.server.counters.bytesUp),
     plainDownPerDay: perDay(plain.server.counters.bytesDown),
     sealedDownPerDay: perDay(sealed.server.counters.bytesDown),
-    flashPerDay: perDay(sealed.summary.records_created * REST_TAG_BYTES),
+    flashPerDay: perDay(sealed.summary.records_created * REST_TAG),
     refused: sealed.server.security.refusals(),
   };
 }
