@@ -4,11 +4,8 @@
  * projected onto a local plane around the position (equirectangular, good to well under 1 % over the tens of
  * kilometres a geofence spans), where containment is a ray cast and the distance is to the nearest edge.
  */
-import { distanceM } from "../gnss/geo";
+import { distanceM, R_EARTH, RAD } from "../gnss/geo";
 import type { Area, LatLon } from "../config/area";
-
-const R_EARTH = 6371008.8;
-const RAD = Math.PI / 180;
 
 interface Xy {
   x: number;

@@ -1,6 +1,7 @@
 /** Distances and bearings on the WGS-84 sphere approximation, enough for report distances and corners. */
-const R_EARTH = 6371008.8;
-const RAD = Math.PI / 180;
+/** Mean earth radius (m); the area geometry projects with the same sphere. */
+export const R_EARTH = 6371008.8;
+export const RAD = Math.PI / 180;
 
 export function distanceM(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const dLat = (lat2 - lat1) * RAD;
