@@ -5,7 +5,7 @@
 import { newHistory, planSearch, type FixHistory, type SearchPlan } from "../gnss/fix-policy";
 import type { GnssFix } from "../gnss/gnss-fix";
 import type { GnssSnapshot, RunningSearch } from "../gnss/gnss-snapshot";
-import { newMotion, type MotionState } from "../gnss/motion";
+import { MOVING_SPEED, newMotion, type MotionState } from "../gnss/motion";
 import type { LastReport } from "../gnss/report-schedule";
 import type { FixSummary } from "../store/track-record";
 import type { TimeMemo } from "../gnss/time-check";
@@ -74,6 +74,8 @@ export interface ReportPlan {
   reportAt: number;
   /** Another duty asked for a report now (or there is no schedule yet): search at once, whatever the backoff. */
   forced: boolean;
+  /** The report reuses the last fix: the truck is parked where it was taken (holdsFix). */
+  hold: boolean;
   /** The search that serves it. Its startAt may lie after reportAt while failed searches back off. */
   search: SearchPlan;
 }
@@ -88,9 +90,28 @@ export function planReport(app: App, m: PositionMods): ReportPlan {
   const search = planSearch(now, app.config, history, Math.max(now, reportAt));
   // A receiver kept tracking has its fix one epoch after asking: no early start.
   if (m.gnss?.power === "on") search.startAt = Math.max(search.startAt, reportAt);
-  // A dwell check with the engine off uses the last fix: no early start for a search that will not happen.
-  if (m.memo.noFix && !forced) search.startAt = Math.max(search.startAt, reportAt);
-  return { reportAt, forced, search };
+  const hold = holdsFix(app, m, Math.max(now, reportAt));
+  // A dwell check with the engine off, or a report of a parked truck, uses the last fix: no early start for a
+  // search that will not happen.
+  if ((m.memo.noFix && !forced) || hold) search.startAt = Math.max(search.startAt, reportAt);
+  return { reportAt, forced, search, hold };
+}
+
+/**
+ * Whether a report at `at` reuses the last fix instead of searching: the ignition has been off for longer than
+ * park_after_s, the last fix was taken after it went off and showed the truck standing, and it is younger than
+ * parked_fix_s. A truck does not drive with its engine off, so the position that fix gave is still the truck's;
+ * every record carries its age (vendor item), and a fresh fix comes once per parked_fix_s to see that the truck
+ * was not towed or loaded onto a ferry. The ignition coming on, a power cut (the retained fix is gone) and a
+ * failed last search (the history no longer holds its time) all end the hold.
+ */
+export function holdsFix(app: App, m: PositionMods, at: number): boolean {
+  const limit = app.config.parked_fix_s * 1000;
+  const s = app.state;
+  const fixAt = m.history.lastFixAt;
+  if (limit <= 0 || s.acc || !s.lastFix || fixAt === undefined || m.history.failures > 0) return false;
+  if (fixAt <= s.accOffAt || at - s.accOffAt <= app.config.park_after_s * 1000) return false;
+  return at - fixAt < limit && s.lastFix.speedKmh < MOVING_SPEED * 3.6;
 }
 
 /** When the duty next needs the MCU. */

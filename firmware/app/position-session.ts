@@ -26,6 +26,7 @@ import { areaCheckAt, checkAreas } from "./geofence";
 import {
   checkpoint,
   fixSummary,
+  holdsFix,
   NAP_MIN_MS,
   planReport,
   storeMods,
@@ -75,8 +76,10 @@ export class PositionSession {
     }
     const p = planReport(this.app, m);
     const last = this.app.state.lastFix;
-    if (m.memo.noFix && !p.forced && !this.app.state.acc && last && p.reportAt <= now + SHARE_MS) {
-      // The engine stayed off since the last fix: the truck is where that fix put it; only a dwell fell due.
+    const dwell = m.memo.noFix && !p.forced && !this.app.state.acc;
+    if ((dwell || p.hold) && last && p.reportAt <= now + SHARE_MS) {
+      // The engine stayed off since the last fix: the truck is where that fix put it (and parked by now).
+      m.motion = updateMotion(m.motion, { now, acc: this.app.state.acc }, this.app.config);
       checkAreas(this.app, { ...last, speedKmh: 0 });
       this.report(undefined, p);
       return;
@@ -242,7 +245,10 @@ export class PositionSession {
     app.setDue("position", m.memo.next!);
     const plan = planSearch(now, cfg, m.history, m.memo.next!);
     const rx = this.rx ?? this.receiver();
-    if (!(ext && rx.state() === "tracking" && plan.startAt - now <= KEEP_TRACKING_MS)) this.restUntil(rx, plan.startAt);
+    // The next report reuses this fix: no timed wake for a search that will not happen; V_BAT keeps the backup.
+    if (holdsFix(app, m, m.memo.next!)) {
+      if (rx.snapshot().power !== "backup") rx.powerDown();
+    } else if (!(ext && rx.state() === "tracking" && plan.startAt - now <= KEEP_TRACKING_MS)) this.restUntil(rx, plan.startAt);
     this.close();
   }
 

@@ -84,6 +84,7 @@ export const CONFIG_SPEC = Object.freeze({
   fix_cap_s: num(90, 10, 600, "longest search per try"),
   fix_abort_s: num(20, 5, 300, "give up when after this long fewer than 3 satellites have signal"),
   fix_backoff_s: num(3600, 60, 86400, "cap of the backoff after failed searches"),
+  parked_fix_s: num(86400, 0, 604800, "parked with the engine off since the last fix: reports reuse it until it is this old; 0 = a fix per report"),
   // Temperature logging and cold-chain alarms
   temp_log_s: num(300, 10, 1800, "temperature record interval in transport (GSP: at most 300 s)"),
   temp_fast_s: num(60, 10, 1800, "record interval during an excursion and after it"),

@@ -51,6 +51,7 @@ export const PARAMS: readonly ParamSpec[] = Object.freeze([
   p(0xf023, "fix_cap_s", "u16"),
   p(0xf024, "fix_abort_s", "u16"),
   p(0xf025, "fix_backoff_s", "u32"),
+  p(0xf026, "parked_fix_s", "u32"),
   // uplink and NB-IoT power saving
   p(0xf030, "proto", "u16"),
   p(0xf031, "psm_tau_s", "u32"),
