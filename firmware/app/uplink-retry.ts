@@ -13,6 +13,10 @@
  *    standing where the search failed (parked, stopped), only the network can bring coverage back, and searching
  *    more often than the unit reports finds it no sooner than the platform expects to hear; a moving truck keeps
  *    the doubling backoff;
+ *  - parked on battery, no-coverage retries double from that report interval on, up to PARKED_GAP_REPORTS parked
+ *    intervals (at most RETRY_PARKED_MAX_MS): a truck standing in a dead spot finds the network no sooner by
+ *    probing every report, each probe is a search at attach current, and the short message carries its alarms
+ *    (and a daily position) meanwhile. The cost: the backlog may land up to that long after the network is back;
  *  - a search waits for registration twice as long as attaches have lately taken here (the link learns it,
  *    LinkSnapshot.attachMs), at least REGISTER_MIN_MS; before anything was learned, REGISTER_SHORT_MS after a
  *    no-coverage failure (an attach in deep coverage, CE2) and the link's full wait otherwise. Every
@@ -32,6 +36,10 @@ import { markHole } from "./coverage-holes";
 
 export const RETRY_FIRST_MS = 10 * 60_000;
 export const RETRY_MAX_MS = 2 * 3600_000;
+/** Parked on battery in a gap, the backoff may grow to this many parked report intervals... */
+export const PARKED_GAP_REPORTS = 4;
+/** ...but no longer than a day. */
+export const RETRY_PARKED_MAX_MS = 24 * 3600_000;
 /** Registration wait while the network was recently missing: an attach in CE2 takes ~40 s, plus modem boot. */
 export const REGISTER_SHORT_MS = 60_000;
 export const REGISTER_FULL_EVERY = 4;
@@ -65,10 +73,19 @@ export function backoffMs(streak: number, capMs = RETRY_MAX_MS): number {
   return Math.min(ms, capMs);
 }
 
-/** The longest backoff now: longer while parked on battery, where reports are hours apart anyway. */
-export function backoffCapMs(app: App): number {
-  const parked = app.mod<{ kind?: string }>("motion")?.kind === "parked" && !app.state.external;
-  return parked ? Math.max(RETRY_MAX_MS, app.config.rep_parked_s * 1000) : RETRY_MAX_MS;
+function parkedOnBattery(app: App): boolean {
+  return app.mod<{ kind?: string }>("motion")?.kind === "parked" && !app.state.external;
+}
+
+/**
+ * The longest backoff now: longer while parked on battery, where reports are hours apart anyway, and longer still
+ * when the network is missing there.
+ */
+export function backoffCapMs(app: App, noCoverage = false): number {
+  if (!parkedOnBattery(app)) return RETRY_MAX_MS;
+  const parked = app.config.rep_parked_s * 1000;
+  const gap = noCoverage ? Math.min(RETRY_PARKED_MAX_MS, PARKED_GAP_REPORTS * parked) : parked;
+  return Math.max(RETRY_MAX_MS, gap);
 }
 
 /** A session delivered everything it had: the next failure starts a fresh backoff. */
@@ -91,8 +108,10 @@ export function reportFloorMs(app: App): number {
 export function noteFailure(app: App, noCoverage: boolean): RetryState {
   const now = app.now();
   const streak = (retryState(app)?.streak ?? 0) + 1;
-  const cap = backoffCapMs(app);
-  const b = Math.min(cap, Math.max(backoffMs(streak, cap), noCoverage ? reportFloorMs(app) : 0));
+  const cap = backoffCapMs(app, noCoverage);
+  let least = noCoverage ? reportFloorMs(app) : 0;
+  if (noCoverage && parkedOnBattery(app)) least *= 2 ** Math.min(streak - 1, 10);
+  const b = Math.min(cap, Math.max(backoffMs(streak, cap), least));
   if (noCoverage) markHole(app);
   const s: RetryState = { streak, from: now + (b * 3) / 4, at: now + b, noCoverage };
   app.saveMod(MOD, s);
