@@ -2,7 +2,7 @@
 import type { Clock, Log, Serial } from "../../hal/ports";
 import type { ModemName } from "./models/model-types";
 
-export type LinkDownReason = "no-coverage" | "timeout" | "modem-reset";
+export type LinkDownReason = "no-coverage" | "no-sim" | "timeout" | "modem-reset";
 export type LinkFailReason = "not-registered" | "rejected" | "not-confirmed" | "timeout" | "modem-reset" | "too-long";
 
 export type LinkEvent =

@@ -2,10 +2,11 @@
  * NB-IoT link: brings the modem up, keeps it registered, hands datagrams to it one at a time and lets it go to PSM.
  *
  * States: booting (power just switched on) → syncing (AT until OK) → configuring (echo off, URCs, PSM, eDRX,
- *   identity, signal, registration query) → registering (bounded wait for CEREG 1/5) → opening (UDP socket) →
+ *   identity, signal, registration query; the SIM's ICCID when not registered yet) → registering (bounded wait for
+ *   CEREG 1/5) → opening (UDP socket) →
  *   ready ⇄ sending → confirming (waiting for the radio's verdict) → listening (receive window) → ready;
  *   idle (finish() and nothing queued: the modem releases and enters PSM on its own); cycling (modem switched off
- *   for a power cycle); down (given up for this wake).
+ *   for a power cycle); down (given up for this wake: no network, no SIM, a modem that went silent).
  * Inputs: send(id, bytes, expectReply, hold), finish(), URCs (+CEREG, downlink, send verdict, socket closed, boot lines),
  *   command results, the one armed deadline.
  * Outputs (onEvent): link-up, link-sent, link-failed, link-down, link-rx, link-idle. Every datagram given to send()
@@ -133,7 +134,20 @@ export class NbLink extends LinkBase {
       ...(this.facts.imei ? [] : m.identify),
       m.queryRegistration,
     ];
-    this.script(steps, (ok) => (ok ? this.awaitRegistration(true) : this.stageFailed("configure")));
+    this.script(steps, (ok) => (ok ? this.checkSim() : this.stageFailed("configure")));
+  }
+
+  /**
+   * Not registered yet: a search at attach current follows, unless the SIM is missing (loose in its holder, never
+   * fitted); then no search can succeed and the link goes down at once with "no-sim", which is not a coverage gap.
+   * A timeout says nothing about the SIM: the search goes on.
+   */
+  private checkSim(): void {
+    if (this.registered) return this.awaitRegistration(true);
+    this.script([this.model!.simCheck], (ok, last) => {
+      if (!ok && last && !last.ok && last.reason === "error") return this.down("no-sim");
+      this.awaitRegistration(true);
+    });
   }
 
   private awaitRegistration(fresh: boolean): void {
@@ -394,13 +408,13 @@ export class NbLink extends LinkBase {
     this.arm(this.now() + this.t.offMs, () => this.powerOn());
   }
 
-  private down(reason: "no-coverage" | "timeout"): void {
+  private down(reason: "no-coverage" | "no-sim" | "timeout"): void {
     this.gen++;
     this.engine.abort();
     this.cancel();
     if (this.current) this.queue.unshift(this.current);
     this.current = undefined;
-    const why: LinkFailReason = reason === "no-coverage" ? "not-registered" : "timeout";
+    const why: LinkFailReason = reason === "timeout" ? "timeout" : "not-registered";
     for (const d of this.queue.splice(0)) this.fail(d, why);
     if (reason === "timeout") this.failures = Math.max(this.failures, FAILURES_TO_CYCLE);
     this.regFrom = -1;

@@ -85,6 +85,36 @@ describe.each(MODEL_NAMES)("%s link", (model) => {
     expect(r.uart.powered).toBe(false);
   });
 
+  test("no SIM: down at once with no-sim, no search at attach current, the datagrams failed, modem off", () => {
+    const r = rig(model, makeTrace(), 0, { noSimWindows: [[0, 86400]] });
+    const lines = spy(r);
+    const link = r.wake(undefined, { registerMs: 60000 });
+    for (let i = 1; i <= 2; i++) link.send(i, frame(i), false);
+    link.finish();
+    r.sched.run(200000);
+    const down = r.events.filter((e) => e.type === "link-down");
+    expect(down).toEqual([{ type: "link-down", reason: "no-sim" }]);
+    expect([...outcomes(r.events).values()]).toEqual([["link-failed"], ["link-failed"]]);
+    expect(lines.some((l) => /NSOST|CSOSEND/.test(l))).toBe(false);
+    expect(r.uart.powered).toBe(false);
+    // boot and a few commands, not the 60 s registration wait a missing network costs
+    const gap = rig(model, makeTrace([{ t: 0, v: "none" }]));
+    const l2 = gap.wake(undefined, { registerMs: 60000 });
+    l2.send(1, frame(1), false);
+    l2.finish();
+    gap.sched.run(200000);
+    expect(r.meter.byComponent().modem).toBeLessThan(0.2 * gap.meter.byComponent().modem);
+  });
+
+  test("a SIM that answers: the search goes on as before (the check costs one command)", () => {
+    const r = rig(model, makeTrace([{ t: 0, v: "none" }, { t: 20, v: "good" }]));
+    const link = r.wake(undefined, { registerMs: 60000 });
+    link.send(1, frame(1), false);
+    link.finish();
+    r.sched.run(200000);
+    expect(r.events.map((e) => e.type)).toEqual(["link-up", "link-sent", "link-idle"]);
+  });
+
   test("hung modem: recovered by a power cycle, the datagram still goes out", () => {
     const r = rig(model, makeTrace([], [{ t: 100, kind: "modem-hang", for: 600 }]));
     let link = r.wake();

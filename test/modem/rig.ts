@@ -2,7 +2,7 @@
 import type { Clock, Log, Serial } from "../../hal/ports";
 import { NbLink } from "../../firmware/modem/nb-link";
 import type { LinkEvent, LinkSnapshot, LinkTimings } from "../../firmware/modem/link-types";
-import { SimModem } from "../../sim/devices/modem-sim";
+import { type ModemFaults, SimModem } from "../../sim/devices/modem-sim";
 import type { DatagramServer } from "../../sim/world/network";
 import { PowerMeter } from "../../sim/report/power-meter";
 import { powerTable } from "../../sim/report/power-table";
@@ -55,12 +55,12 @@ export interface Rig {
   serial(): Serial;
 }
 
-export function rig(model: ModemModel, trace: Trace = makeTrace(), errorRate = 0): Rig {
+export function rig(model: ModemModel, trace: Trace = makeTrace(), errorRate = 0, faults?: ModemFaults): Rig {
   const sched = new Scheduler();
   const world = new World(trace);
   const meter = new PowerMeter(sched, powerTable());
   const server = new AckServer();
-  const modem = new SimModem({ sched, world, meter, rng: new Rng(7), model, server, errorRate });
+  const modem = new SimModem({ sched, world, meter, rng: new Rng(7), model, server, errorRate, faults });
   const uart = new SimUart(sched, modem, false);
   modem.attach(uart);
   const events: LinkEvent[] = [];

@@ -21,6 +21,7 @@ import { findAll, parseXml, textOf } from "./xml-tree";
 import { stopsOf } from "../../sim/report/html/trip-route";
 import { validateTrace } from "../../sim/world/trace-loader";
 import { World } from "../../sim/world/world";
+import { distanceM } from "../../firmware/gnss/geo";
 
 describe("the report's data from one run of the reference day", () => {
   const trace = referenceTrace("beijing-tianjin-reefer");
@@ -71,7 +72,16 @@ describe("the report's data from one run of the reference day", () => {
     expect(d.markers[0].kind).toBe("start");
     for (const m of d.markers) expect(m.t).toBeLessThanOrEqual(trace.duration);
     expect(d.markers.some((m) => m.kind === "park")).toBe(true);
-    expect(d.route.positions.length).toBe(s.fixes);
+    // one map point per delivered position report: every fix, and the parked reports that reuse the last fix,
+    // each where the truck really was then (a held fix is the truck's place: it has not moved since)
+    const reports = r.transcript.filter((l) => / position-report /.test(l)).length;
+    expect(d.route.positions.length).toBeGreaterThanOrEqual(s.fixes);
+    expect(d.route.positions.length).toBeLessThanOrEqual(reports);
+    const world = new World(trace);
+    for (const p of d.route.positions) {
+      const at = world.position(p.t);
+      expect(distanceM(p.lat, p.lon, at.lat, at.lon)).toBeLessThan(100);
+    }
   });
 
   it("draws what the reference day does not have: a GSP gap, an excursion never cleared, a record never received", () => {

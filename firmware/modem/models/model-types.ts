@@ -46,6 +46,8 @@ export interface ModemScripts {
   configure(p: ConfigureParams): readonly ScriptStep[];
   /** IMEI and ICCID: read once per power-on. */
   readonly identify: readonly ScriptStep[];
+  /** Reads the ICCID: an ERROR (twice) to it means no SIM, and no search can succeed without one. */
+  readonly simCheck: ScriptStep;
   readonly signal: ScriptStep;
   readonly queryRegistration: ScriptStep;
   openSocket(localPort: number): AtCommand;

@@ -51,6 +51,7 @@ export function quectelN(v: QuectelNVariant): ModemScripts {
       { cmd: cmd("AT+CGSN=1"), capture: "imei" },
       { cmd: v.iccid, capture: "iccid", optional: true },
     ] as ScriptStep[]),
+    simCheck: Object.freeze({ cmd: cmd(v.iccid.text, T.quick, 2), capture: "iccid" }) as ScriptStep,
     signal: Object.freeze({ cmd: v.signal, capture: "signal", optional: true }) as ScriptStep,
     queryRegistration: Object.freeze({ cmd: cmd("AT+CEREG?", T.quick, 3, ["+CEREG:"]), capture: "cereg" }) as ScriptStep,
     openSocket: (localPort: number) => cmd(`AT+NSOCR=DGRAM,17,${localPort},1`, T.nv, 2),

@@ -39,6 +39,7 @@ export const SIM7020: ModemScripts = Object.freeze({
     { cmd: cmd("AT+CGSN=1"), capture: "imei" },
     { cmd: cmd("AT+CCID"), capture: "iccid", optional: true },
   ] as ScriptStep[]),
+  simCheck: Object.freeze({ cmd: cmd("AT+CCID", T.quick, 2), capture: "iccid" }) as ScriptStep,
   signal: Object.freeze({ cmd: cmd("AT+CSQ", T.quick, 2), capture: "signal", optional: true }) as ScriptStep,
   queryRegistration: Object.freeze({ cmd: cmd("AT+CEREG?", T.quick, 3, ["+CEREG:"]), capture: "cereg" }) as ScriptStep,
   openSocket: () => cmd("AT+CSOC=1,2,1", T.nv, 2),
