@@ -2,8 +2,10 @@
  * When to spend a Beidou short message (a pure function of now, configuration and history; the app asks it once
  * per wake and drives RdssDriver with the answer). A message costs on the order of 100 NB-IoT sends, so it is the
  * last resort: only when NB-IoT has failed for rdss_after_s or has no coverage, and only for an undelivered alarm
- * or a delivered position older than rdss_stale_s; never before the card's interval, never right after the module
- * saw no beams, and never past the daily energy cap rdss_daily_j. Records sent this way stay in the log until an
+ * raise or a delivered position older than rdss_stale_s; never before the card's interval, never right after the module
+ * saw no beams, and never past the daily energy cap rdss_daily_j. An alarm's clear is good news that does not
+ * call for a message of its own (20 J, a third of a parked day's charge): it rides first in the next message that
+ * goes (another raise, the stale position), or over NB-IoT when that is back. Records sent this way stay in the log until an
  * NB-IoT ack (the server dedupes by sequence); the ledger remembers them so they do not go twice by short message.
  */
 import type { Config } from "../config/config";
@@ -69,6 +71,11 @@ function isAlarm(r: TrackRecord): boolean {
   return r.kind === "alarm" || (r.detail !== undefined && r.detail.code !== undefined);
 }
 
+/** An alarm that calls for a message now: a raise (a clear waits for the next message, see above). */
+function isRaise(r: TrackRecord): boolean {
+  return isAlarm(r) && r.detail?.raised !== false;
+}
+
 /**
  * The ledger rolled to today's day (pure). A ledger dated ahead of today is kept as it is: after a power cut its
  * day may be moved one on, so that the day's window does not end sooner than it did before the cut (rdss-durable).
@@ -88,7 +95,7 @@ export function decide(i: PolicyInput): PolicyDecision {
   const alarms = fresh.filter(isAlarm);
   const stale =
     i.lastDeliveredPositionMs === undefined || nowMs - i.lastDeliveredPositionMs >= config.rdss_stale_s * 1000;
-  if (alarms.length === 0 && !stale) {
+  if (!alarms.some(isRaise) && !stale) {
     return { action: "wait", reason: "nothing-due", retryAtMs: i.lastDeliveredPositionMs! + config.rdss_stale_s * 1000 };
   }
   if (i.nextSendMs !== undefined && nowMs < i.nextSendMs) return { action: "wait", reason: "interval", retryAtMs: i.nextSendMs };

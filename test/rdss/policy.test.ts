@@ -19,6 +19,12 @@ const MIN = 60_000;
 const CARD: CardInfo = { id: "0166166", intervalS: 60, level: 3, capacityBits: 628, version: "2.1" };
 const config = { rdss_after_s: 600, rdss_stale_s: 14400, rdss_daily_j: 200 };
 
+/** An alarm's clear: a record of kind alarm whose detail says raised: false. */
+function clear(seq: number): TrackRecord {
+  const r = rec(seq, "alarm");
+  return { ...r, detail: { code: "temp-high", raised: false, probe: 0 } };
+}
+
 function rec(seq: number, kind: TrackRecord["kind"] = "position"): TrackRecord {
   return {
     seq,
@@ -71,6 +77,9 @@ describe("fallback policy table", () => {
     ["cap 0 disables short messages", { config: { ...config, rdss_daily_j: 0 } }, "energy-cap"],
     ["card not read yet", { card: undefined }, "read-card"],
     ["all already sent by short message", { undelivered: [rec(2, "alarm")], ledger: { day: 0, usedJ: 20, sent: [2, 2] }, lastDeliveredPositionMs: NOW - 60_000 }, "nothing-due"],
+    ["a clear alone, position fresh: it waits for the next message", { undelivered: [rec(1), clear(2)], lastDeliveredPositionMs: NOW - 3600_000 }, "nothing-due"],
+    ["a clear with a stale position: it rides along", { undelivered: [rec(1), clear(2)], lastDeliveredPositionMs: NOW - 4 * 3600_000 }, "send"],
+    ["a clear and a raise: the raise goes", { undelivered: [clear(1), rec(2, "alarm")], lastDeliveredPositionMs: NOW - 60_000 }, "send"],
     ["card too small for a record", { card: { ...CARD, level: 1, capacityBits: 110 } }, "no-record"],
   ];
   it.each(cases)("%s", (_name, over, want) => {
@@ -84,6 +93,11 @@ describe("fallback policy table", () => {
     if (d.action !== "send") return;
     expect(d.records.map((r) => r.seq)).toEqual([2, 4, 5, 3, 1]);
     expect(decode(d.bytes).map((r) => r.seq)).toEqual([2, 4, 5, 3, 1]);
+  });
+
+  it("a clear that waited goes first in the next message, with the raise that sent it", () => {
+    const d = decide(input({ undelivered: [rec(1), clear(2), rec(3), rec(4, "alarm")], card: { ...CARD, capacityBits: 14000 } }));
+    expect(d.action === "send" && d.records.map((r) => r.seq)).toEqual([2, 4, 3, 1]);
   });
 
   it("a level-3 card carries the alarm first when not everything fits", () => {
