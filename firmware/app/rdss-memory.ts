@@ -164,15 +164,12 @@ export function fallbackFrom(app: App): number {
  */
 export function gate(app: App, m: RdssMemory, records: readonly TrackRecord[], nowMs: number): PolicyDecision {
   if (m.holdUntil !== undefined && nowMs < m.holdUntil) return { action: "wait", reason: "no-beams", retryAtMs: m.holdUntil };
-  const h = app.mod<LinkHealth>("nbiot");
-  const lastPos = Math.max(isNum(h?.lastPositionAckAt) ? h!.lastPositionAckAt : -Infinity, m.posAt ?? -Infinity);
-  const motion = app.mod<MotionState>("motion");
-  const unmoved = motion?.kind === "parked" && isNum(motion.since) && motion.since <= lastPos;
+  const { lastPos, staleS } = staleness(app, m);
   return decide({
     nowMs,
     config: {
       rdss_after_s: app.config.rdss_after_s,
-      rdss_stale_s: unmoved ? Math.max(app.config.rdss_stale_s, PARKED_STALE_MS / 1000) : app.config.rdss_stale_s,
+      rdss_stale_s: staleS,
       rdss_daily_j: app.config.rdss_daily_j - (RDSS_STANDBY_W * MIN_TRY_MS) / 1000,
     },
     nbiot: nbiotView(app),
@@ -184,6 +181,26 @@ export function gate(app: App, m: RdssMemory, records: readonly TrackRecord[], n
     ledger: m.ledger,
     reserveBits: app.security ? REPORT_AUTH_BITS : 0,
   });
+}
+
+/** The newest position the platform has (NB-IoT ack or short message) and how old it may grow before a message goes. */
+function staleness(app: App, m: RdssMemory): { lastPos: number; staleS: number } {
+  const h = app.mod<LinkHealth>("nbiot");
+  const lastPos = Math.max(isNum(h?.lastPositionAckAt) ? h!.lastPositionAckAt : -Infinity, m.posAt ?? -Infinity);
+  const motion = app.mod<MotionState>("motion");
+  const unmoved = motion?.kind === "parked" && isNum(motion.since) && motion.since <= lastPos;
+  return { lastPos, staleS: unmoved ? Math.max(app.config.rdss_stale_s, PARKED_STALE_MS / 1000) : app.config.rdss_stale_s };
+}
+
+/**
+ * When a short message would go for the position alone (no alarm): the platform's newest position reaches the
+ * stale limit. Infinity without a short-message module or before any position was delivered. The uplink retries
+ * no later than this (uplink-retry.ts): a network search costs a third of a message, and a delivery makes it moot.
+ */
+export function stalePositionAt(app: App): number {
+  if (!app.ports.rdss) return Infinity;
+  const { lastPos, staleS } = staleness(app, loadMemory(app));
+  return lastPos > -Infinity ? lastPos + staleS * 1000 : Infinity;
 }
 
 /** Powered time the day's cap still allows after reserving one message's energy (ms, never negative). */

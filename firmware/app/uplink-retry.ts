@@ -22,6 +22,8 @@
  *    no-coverage failure (an attach in deep coverage, CE2) and the link's full wait otherwise. Every
  *    REGISTER_FULL_EVERY-th no-coverage attempt in a row waits the full time, so a network slower than what was
  *    learned is still found;
+ *  - the attempt never comes after the short message a stale position would send (rdss-memory.ts): uplink runs
+ *    before the short message in a wake, a search costs a third of a message, and a delivery makes it moot;
  *  - every no-coverage failure marks the place (coverage-holes.ts).
  *
  * State (app.mod("uplink-retry"), small JSON): streak of failed sessions, when the backoff window opens and ends,
@@ -33,6 +35,7 @@ import { reportIntervalMs } from "../gnss/report-schedule";
 import type { MotionState } from "../gnss/motion";
 import type { App } from "./app";
 import { markHole } from "./coverage-holes";
+import { stalePositionAt } from "./rdss-memory";
 
 export const RETRY_FIRST_MS = 10 * 60_000;
 export const RETRY_MAX_MS = 2 * 3600_000;
@@ -113,7 +116,9 @@ export function noteFailure(app: App, noCoverage: boolean): RetryState {
   if (noCoverage && parkedOnBattery(app)) least *= 2 ** Math.min(streak - 1, 10);
   const b = Math.min(cap, Math.max(backoffMs(streak, cap), least));
   if (noCoverage) markHole(app);
-  const s: RetryState = { streak, from: now + (b * 3) / 4, at: now + b, noCoverage };
+  // Not after the short message that a stale position would send: the search comes first, in the same wake.
+  const at = Math.min(now + b, Math.max(now + RETRY_FIRST_MS, stalePositionAt(app)));
+  const s: RetryState = { streak, from: Math.min(now + (b * 3) / 4, at), at, noCoverage };
   app.saveMod(MOD, s);
   return s;
 }
