@@ -7,6 +7,7 @@ import { coldchainDuty } from "./coldchain-duty";
 import type { Duty } from "./duty";
 import { heartbeatDuty } from "./heartbeat-duty";
 import { inputsDuty } from "./inputs-duty";
+import { modemCheckDuty } from "./modem-check-duty";
 import { positionDuty } from "./position-duty";
 import { rdssDuty } from "./rdss-duty";
 import { uplinkDuty } from "./uplink-duty";
@@ -18,6 +19,7 @@ export const DUTIES: readonly Duty[] = Object.freeze([
   coldchainDuty,
   positionDuty,
   heartbeatDuty,
+  modemCheckDuty([inputsDuty, coldchainDuty, positionDuty, heartbeatDuty]),
   uplinkDuty,
   rdssDuty,
 ]);

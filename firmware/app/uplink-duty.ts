@@ -27,6 +27,7 @@ import { gate, loadMemory, nbiotView, pruneLedger, undelivered } from "./rdss-me
 import { hasSeq } from "../rdss/seq-ranges";
 import type { MotionState } from "../gnss/motion";
 import { secureUplink } from "./uplink-security";
+import { modemAwake, noteModemTalk } from "./modem-check-duty";
 import { mayTry, noteFailure, noteSuccess, registerWaitMs, RETRY_FIRST_MS, retryState, retryWake } from "./uplink-retry";
 
 /**
@@ -90,6 +91,8 @@ export const uplinkDuty: Duty = Object.freeze({
   name: "uplink",
   phase: "deliver",
   dueAt(app: App): number {
+    // A modem found awake though it should doze in PSM: a session sets PSM again (modem-check-duty.ts).
+    if (modemAwake(app).v && !app.ran.has("uplink")) return app.now();
     if (app.records.pending() === 0) return Infinity;
     const retry = retryState(app);
     // An alarm goes out at once, even when this boot's session is over (it was raised after it) — unless that
@@ -166,6 +169,7 @@ export const uplinkDuty: Duty = Object.freeze({
       if (delivered > 0 && app.fresh.some((r) => r.kind === "position")) health.lastPositionAckAt = now;
       app.saveMod("nbiot", health);
       app.saveMod("link", link.snapshot());
+      noteModemTalk(app);
       app.saveMod("session", session.snapshot());
       secured.settle();
       app.emit("uplink", { ok, reason, delivered, pending: app.records.pending(), ms: now - started });
