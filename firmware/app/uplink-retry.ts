@@ -116,8 +116,10 @@ export function noteFailure(app: App, noCoverage: boolean): RetryState {
   if (noCoverage && parkedOnBattery(app)) least *= 2 ** Math.min(streak - 1, 10);
   const b = Math.min(cap, Math.max(backoffMs(streak, cap), least));
   if (noCoverage) markHole(app);
-  // Not after the short message that a stale position would send: the search comes first, in the same wake.
-  const at = Math.min(now + b, Math.max(now + RETRY_FIRST_MS, stalePositionAt(app)));
+  // Not after the short message that a stale position would send: the search comes first, in the same wake
+  // (one already due and not sent, held by the card's interval, beams or the energy cap, changes nothing).
+  const stale = stalePositionAt(app);
+  const at = stale > now ? Math.min(now + b, Math.max(now + RETRY_FIRST_MS, stale)) : now + b;
   const s: RetryState = { streak, from: Math.min(now + (b * 3) / 4, at), at, noCoverage };
   app.saveMod(MOD, s);
   return s;
