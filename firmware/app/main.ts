@@ -19,7 +19,7 @@ export const DUTIES: readonly Duty[] = Object.freeze([
   coldchainDuty,
   positionDuty,
   heartbeatDuty,
-  modemCheckDuty([inputsDuty, coldchainDuty, positionDuty, heartbeatDuty]),
+  modemCheckDuty,
   uplinkDuty,
   rdssDuty,
 ]);

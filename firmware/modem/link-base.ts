@@ -15,7 +15,7 @@ export const DOZE_MS = 1000;
  * The first bytes to a dozing modem only wake it (BC660K: a falling edge on MAIN_RXD) and are lost: ask again
  * soon rather than after a full command timeout; a modem slower to wake still gets the model's own sync after.
  */
-const WAKE_PROBE: AtCommand = Object.freeze({ text: "AT", timeoutMs: 150, attempts: 2 });
+export const WAKE_PROBE: AtCommand = Object.freeze({ text: "AT", timeoutMs: 150, attempts: 2 });
 
 export interface Datagram {
   id: number;

@@ -145,7 +145,7 @@ export class NbLink extends LinkBase {
   private checkSim(): void {
     if (this.registered) return this.awaitRegistration(true);
     this.script([this.model!.simCheck], (ok, last) => {
-      if (!ok && last && !last.ok && last.reason === "error") return this.down("no-sim");
+      if (last && !last.ok && last.reason === "error") return this.down("no-sim");
       this.awaitRegistration(true);
     });
   }
