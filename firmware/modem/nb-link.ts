@@ -11,51 +11,25 @@
  *   command results, the one armed deadline.
  * Outputs (onEvent): link-up, link-sent, link-failed, link-down, link-rx, link-idle. Every datagram given to send()
  *   ends as exactly one link-sent or link-failed.
+ * The states up to registered-with-a-socket, power cycles and the modem's own reboots: link-bring-up.ts; this
+ * file is the datagram side (queue, send, confirm, listen, release) and giving up.
  */
-import type { AtCommand } from "./at-engine";
-import { DOZE_MS, LinkBase, type Datagram } from "./link-base";
-import { DEFAULT_TIMINGS, type LinkFailReason, type LinkSnapshot, type LinkTimings, type NbLinkOptions } from "./link-types";
+import { type Datagram, DOZE_MS } from "./link-base";
+import { type DownReason, FAILURES_TO_CYCLE, LinkBringUp, type LinkState } from "./link-bring-up";
+import type { LinkFailReason, LinkSnapshot } from "./link-types";
 import { parseCereg, registered as isRegistered } from "./models/at-parse";
-import { detectModel, IDENTIFY_MODEL, MODELS } from "./models/model-table";
-import type { Release, ScriptStep } from "./models/model-types";
-import { encodeTimer } from "./psm-timers";
+import { MODELS } from "./models/model-table";
+import type { Release } from "./models/model-types";
 
-export type LinkState =
-  | "booting" | "syncing" | "configuring" | "registering" | "opening" | "ready" | "sending" | "confirming"
-  | "listening" | "idle" | "cycling" | "down";
+export type { LinkState } from "./link-bring-up";
 
-
-/** Power cycles per wake before the link gives up; failures in a row that call for one. */
-const MAX_CYCLES = 2;
-const FAILURES_TO_CYCLE = 2;
-/** A booting modem prints lines (and on BC95 a stray OK) for a moment: no command goes out meanwhile. */
-const BOOT_SETTLE_MS = 1000;
-
-
-export class NbLink extends LinkBase {
-  private st: LinkState = "booting";
-  private readonly t: LinkTimings;
+export class NbLink extends LinkBringUp {
   private readonly queue: Datagram[] = [];
   private current: Datagram | undefined;
   private finished = false;
-  private cycles = 0;
   private kickTimer = -1;
-  private regUntil = 0;
-  /** When this registration wait began (-1: none under way); its length teaches the link how long an attach takes. */
-  private regFrom = -1;
-  private expectBoot = false;
-  private upSent = false;
   /** The last datagram let the network release the radio. */
   private released = false;
-
-  constructor(o: NbLinkOptions) {
-    super(o);
-    this.restore(o.state);
-    this.t = { ...DEFAULT_TIMINGS, ...o.timings };
-    const s = o.state;
-    this.model = o.model === "detect" ? (s?.model ? MODELS[s.model] : undefined) : MODELS[o.model];
-    this.arm(o.clock.now(), () => this.start());
-  }
 
   get state(): LinkState {
     return this.st;
@@ -81,129 +55,9 @@ export class NbLink extends LinkBase {
     return this.persist(this.st === "idle", this.st === "down");
   }
 
-  // --- bring-up ---
+  // --- registered (bring-up and recovery: link-bring-up.ts) ---
 
-  private start(): void {
-    if (this.failures >= FAILURES_TO_CYCLE) return this.cycle();
-    if (!this.o.serial.powered()) return this.powerOn();
-    this.sync();
-  }
-
-  private restart(): void {
-    this.cycles = 0;
-    this.start();
-  }
-
-  private powerOn(): void {
-    this.forget();
-    this.o.serial.setPower(true);
-    this.expectBoot = true;
-    this.st = "booting";
-    this.arm(this.now() + this.t.bootMs, () => this.sync());
-  }
-
-  private sync(): void {
-    this.st = "syncing";
-    // A modem left in PSM wakes on the first bytes; one just powered on prints its boot lines first.
-    if (!this.expectBoot) return this.wake(() => this.identifyModel(), () => this.stageFailed("sync"));
-    const sync: AtCommand = this.model?.sync ?? MODELS.bc95.sync;
-    this.command(sync, (r) => (r.ok ? this.identifyModel() : this.stageFailed("sync")));
-  }
-
-  private identifyModel(): void {
-    this.expectBoot = false;
-    if (this.model) return this.configure();
-    this.command(IDENTIFY_MODEL, (r) => {
-      const name = r.ok ? detectModel(r.lines) : undefined;
-      if (!name) return this.stageFailed("model");
-      this.model = MODELS[name];
-      this.configure();
-    });
-  }
-
-  private configure(): void {
-    const m = this.model!;
-    this.st = "configuring";
-    const p = this.o.psm;
-    const steps: ScriptStep[] = [
-      ...m.configure({
-        tauBits: encodeTimer("t3412-ext", p.tauS > 0 ? p.tauS : 3600),
-        activeBits: encodeTimer("t3324", p.activeS),
-        edrx: p.edrx === true,
-      }),
-      ...(this.facts.imei ? [] : m.identify),
-      m.queryRegistration,
-    ];
-    this.script(steps, (ok) => (ok ? this.checkSim() : this.stageFailed("configure")));
-  }
-
-  /**
-   * Not registered yet: a search at attach current follows, unless the SIM is missing (loose in its holder, never
-   * fitted); then no search can succeed and the link goes down at once with "no-sim", which is not a coverage gap.
-   * A timeout says nothing about the SIM: the search goes on.
-   */
-  private checkSim(): void {
-    if (this.registered) return this.awaitRegistration(true);
-    this.script([this.model!.simCheck], (ok, last) => {
-      if (last && !last.ok && last.reason === "error") return this.down("no-sim");
-      this.awaitRegistration(true);
-    });
-  }
-
-  private awaitRegistration(fresh: boolean): void {
-    if (this.registered) return this.attached();
-    if (fresh || this.st !== "registering") {
-      this.regUntil = this.now() + this.t.registerMs;
-      if (this.regFrom < 0) this.regFrom = this.now();
-    }
-    this.st = "registering";
-    const now = this.now();
-    if (now >= this.regUntil) return this.down("no-coverage");
-    this.arm(Math.min(this.regUntil, now + this.t.registerPollMs), () => {
-      if (this.now() >= this.regUntil) return this.down("no-coverage");
-      this.script([this.model!.queryRegistration], () => {
-        if (this.st === "registering") this.awaitRegistration(false);
-      });
-    });
-  }
-
-  /** Registered after a wait: remember how long it took (slowest recent, decaying), then open. */
-  private attached(): void {
-    if (this.regFrom >= 0) this.learnAttach(this.now() - this.regFrom);
-    this.regFrom = -1;
-    this.open();
-  }
-
-  /** Registered: the signal figures mean something now, and the report wants them. */
-  private open(): void {
-    this.st = "opening";
-    // Registered after a quiet wait: with a short active time the modem may already be in PSM, and the bytes
-    // that wake it are lost.
-    const next = () => this.script([this.model!.signal], () => this.openSocket());
-    if (this.now() - this.answeredAt >= DOZE_MS) return this.wake(next, () => this.stageFailed("sync"));
-    next();
-  }
-
-
-  private openSocket(): void {
-    if (this.socket !== undefined) return this.up();
-    const m = this.model!;
-    this.st = "opening";
-    this.command(m.openSocket(this.o.localPort ?? 0), (r) => {
-      const s = r.ok ? m.socketId(r.lines) : undefined;
-      if (s === undefined) return this.stageFailed("socket");
-      const connect = m.connectSocket(s, this.o.server.ip, this.o.server.port);
-      if (!connect) return this.opened(s);
-      this.command(connect, (c) => (c.ok ? this.opened(s) : this.stageFailed("connect")));
-    });
-  }
-
-  private opened(socket: number): void {
-    this.socket = socket;
-    this.up();
-  }
-
-  private up(): void {
+  protected up(): void {
     this.cancel();
     this.st = "ready";
     this.failures = 0;
@@ -325,6 +179,12 @@ export class NbLink extends LinkBase {
     this.pump();
   }
 
+  protected dropInFlight(): void {
+    const d = this.current;
+    this.current = undefined;
+    if (d) this.fail(d, "modem-reset");
+  }
+
   // --- URCs ---
 
   protected override onUrc(line: string): void {
@@ -362,53 +222,8 @@ export class NbLink extends LinkBase {
     else if (line.startsWith("+NSONMI") || line.startsWith("+CSONMI") || line.startsWith("+NSOSTR")) this.counters.rejected++;
   }
 
-  private onBoot(): void {
-    this.engine.hold(this.now() + BOOT_SETTLE_MS);
-    if (this.expectBoot) return;
-    // The modem restarted on its own: whatever it was doing is lost, the datagram in flight with it.
-    this.counters.reboots++;
-    this.gen++;
-    this.engine.abort();
-    const d = this.current;
-    this.current = undefined;
-    if (d) this.fail(d, "modem-reset");
-    this.forget();
-    this.upSent = false;
-    this.emit({ type: "link-down", reason: "modem-reset" });
-    if (this.st === "down") return;
-    this.expectBoot = true;
-    this.st = "booting";
-    this.arm(this.now() + BOOT_SETTLE_MS, () => this.sync());
-  }
 
-  // --- failure handling ---
-
-  private stageFailed(stage: string): void {
-    this.o.log.log("warn", `modem ${stage} failed`);
-    this.failures++;
-    this.cycle();
-  }
-
-  /** Switches the modem off and on again; after MAX_CYCLES in one wake the link gives up. */
-  private cycle(): void {
-    if (this.cycles >= MAX_CYCLES) return this.down("timeout");
-    this.cycles++;
-    this.counters.resets++;
-    this.gen++;
-    this.engine.abort();
-    const d = this.current;
-    this.current = undefined;
-    if (d) this.fail(d, "modem-reset");
-    this.failures = 0;
-    this.upSent = false;
-    this.emit({ type: "link-down", reason: "modem-reset" });
-    this.o.serial.setPower(false);
-    this.forget();
-    this.st = "cycling";
-    this.arm(this.now() + this.t.offMs, () => this.powerOn());
-  }
-
-  private down(reason: "no-coverage" | "no-sim" | "timeout"): void {
+  protected down(reason: DownReason): void {
     this.gen++;
     this.engine.abort();
     this.cancel();
