@@ -29,6 +29,7 @@ import type { MotionState } from "../gnss/motion";
 import { secureUplink } from "./uplink-security";
 import { modemAwake, noteModemTalk } from "./modem-check-duty";
 import { mayTry, noteFailure, noteSuccess, registerWaitMs, RETRY_FIRST_MS, retryState, retryWake } from "./uplink-retry";
+import type { RetryState } from "./uplink-retry";
 
 /**
  * Late downlinks (platform commands) arrive right after our acks; once the radio is released they can reach the
@@ -84,6 +85,16 @@ function knownHole(app: App): boolean {
   return app.mod<MotionState>("motion")?.kind === "moving" && holeHere(app) !== undefined;
 }
 
+/**
+ * An alarm worth a search out of turn: any, while the network was last found; in a gap (the last session found no
+ * network) only a raise. A clear there waits for the retry schedule: a search costs ~0.5 mAh, the network is most
+ * likely still missing, and the clear rides in the next session or short message (rdss/fallback-policy.ts).
+ */
+function urgentHere(app: App, retry: RetryState | undefined): boolean {
+  if (!app.urgent) return false;
+  return !retry?.noCoverage || app.fresh.some((r) => r.kind === "alarm" && r.detail?.raised !== false);
+}
+
 /** Whether a session already failed in this boot (per-wake, so it dies with the boot). */
 const bootFailed = (app: App) => app.local("uplink-failed", () => ({ v: false }));
 
@@ -97,7 +108,7 @@ export const uplinkDuty: Duty = Object.freeze({
     const retry = retryState(app);
     // An alarm goes out at once, even when this boot's session is over (it was raised after it) — unless that
     // session just failed: then the retry schedule and the short-message fallback take it from here.
-    if (app.urgent && !bootFailed(app).v && !shortMessageCarries(app)) return app.now();
+    if (urgentHere(app, retry) && !bootFailed(app).v && !shortMessageCarries(app)) return app.now();
     // Routine records wait for the next report outside a stretch known to have no network.
     if (knownHole(app)) return Infinity;
     if (!app.ran.has("uplink") && (retry ? mayTry(app) : worthTheRadio(app))) return app.now();
