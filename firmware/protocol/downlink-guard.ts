@@ -24,7 +24,7 @@ export const GUARDED: readonly number[] = Object.freeze([
   ...Object.values(AREA_MSG),
 ]);
 
-export type GuardReason = "unsealed" | "short" | "bad-mac" | "old-counter";
+export type GuardReason = "unsealed" | "short" | "bad-mac" | "bad-body" | "old-counter";
 
 export interface DownlinkSealing {
   crypto: Crypto;
@@ -36,7 +36,7 @@ export interface DownlinkSealing {
 }
 
 export class DownlinkGuard {
-  readonly rejected: Record<GuardReason, number> = { unsealed: 0, short: 0, "bad-mac": 0, "old-counter": 0 };
+  readonly rejected: Record<GuardReason, number> = { unsealed: 0, short: 0, "bad-mac": 0, "bad-body": 0, "old-counter": 0 };
   accepted = 0;
   floor: number;
 

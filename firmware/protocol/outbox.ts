@@ -10,7 +10,8 @@
  * ONE datagram: the session sends the next only once nothing expecting a reply is in flight, so every downlink the
  * network brings before releasing the radio answers the datagram that asked for the release.
  */
-import type { Edition } from "./frame";
+import { encodeFrame, type Edition } from "./frame";
+import { PLAIN_BODY_MAX } from "./frame-seal";
 import { packetize } from "./subpackage";
 
 export interface DatagramLink {
@@ -24,6 +25,11 @@ export interface DatagramLink {
   maxDatagram(): number;
   /** Wire bytes the link adds to every frame it carries (a seal layer); 0 when absent. */
   frameOverhead?(): number;
+  /**
+   * What the link will send for this framed packet, when that is not its length plus frameOverhead() (a seal
+   * layer that compresses). Deterministic for the same bytes.
+   */
+  wireSize?(frame: Uint8Array): number;
 }
 
 export type OutKind = "register" | "auth" | "location" | "batch" | "heartbeat" | "reply";
@@ -33,6 +39,7 @@ type PacketState = "pending" | "queued" | "sent" | "acked";
 interface Packet {
   serial: number;
   bytes: Uint8Array;
+  wire: number; // what the link sends for it
   state: PacketState;
   linkId: number;
 }
@@ -73,15 +80,24 @@ export class Outbox {
   /** Frames a message, pending until the next flush(); undefined when it cannot fit any datagram of the link. */
   add(kind: OutKind, msgId: number, body: Uint8Array, seqs: number[], expectReply: boolean): Outgoing | undefined {
     const h = { msgId, edition: this.header.edition, phone: this.header.phone, protoVersion: 1 };
-    const packets = packetize(h, body, this.link.maxDatagram() - this.perFrame(), () => {
+    const next = () => {
       const s = this.serial;
       this.serial = (this.serial + 1) & 0xffff;
       return s;
-    });
+    };
+    // Behind a link that compresses, a body too long for one datagram in plain may still go in one frame.
+    const measure = body.length <= PLAIN_BODY_MAX ? this.measure(msgId) : undefined;
+    let packets: { serial: number; bytes: Uint8Array }[];
+    if (measure && measure(body) <= this.link.maxDatagram()) {
+      const serial = next();
+      packets = [{ serial, bytes: encodeFrame({ ...h, serial }, body) }];
+    } else packets = packetize(h, body, this.link.maxDatagram() - this.perFrame(), next);
     if (packets.length === 0) return undefined;
     const m: Outgoing = {
       kind, msgId, seqs, expectReply, attempts: 1, parked: false,
-      packets: packets.map((p) => ({ serial: p.serial, bytes: p.bytes, state: "pending" as PacketState, linkId: 0 })),
+      packets: packets.map((p) => ({
+        serial: p.serial, bytes: p.bytes, wire: this.wireSize(p.bytes), state: "pending" as PacketState, linkId: 0,
+      })),
     };
     // the platform reads frames in order: who we are comes before what we say
     if (FIRST.indexOf(kind) >= 0) this.items.unshift(m);
@@ -108,15 +124,29 @@ export class Outbox {
     return this.link.frameOverhead ? this.link.frameOverhead() : 0;
   }
 
+  /**
+   * What the link would send for one frame of `msgId` with this body, when the link compresses (undefined
+   * otherwise: sizes then add up). A margin covers escapes of the serial and check code drawn later.
+   */
+  measure(msgId: number): ((body: Uint8Array) => number) | undefined {
+    if (!this.link.wireSize) return undefined;
+    const h = { msgId, edition: this.header.edition, phone: this.header.phone, protoVersion: 1, serial: 0 };
+    return (body) => this.wireSize(encodeFrame(h, body)) + 3;
+  }
+
+  /** What the link sends for a framed packet. */
+  wireSize(frame: Uint8Array): number {
+    return this.link.wireSize ? this.link.wireSize(frame) : frame.length + this.perFrame();
+  }
+
   hasPending(): boolean {
     return this.items.some((m) => m.packets.some((p) => p.state === "pending"));
   }
 
   /** Wire bytes still pending (with what the link adds per frame). */
   pendingBytes(): number {
-    const fo = this.perFrame();
     let n = 0;
-    for (const m of this.items) for (const p of m.packets) if (p.state === "pending") n += p.bytes.length + fo;
+    for (const m of this.items) for (const p of m.packets) if (p.state === "pending") n += p.wire;
     return n;
   }
 
@@ -131,7 +161,6 @@ export class Outbox {
    */
   flush(hold: boolean): number {
     const max = this.link.maxDatagram();
-    const fo = this.perFrame();
     const picked: Packet[] = [];
     let size = 0;
     let wire = 0; // what the link will send, its per-frame bytes included
@@ -140,13 +169,13 @@ export class Outbox {
     for (const m of this.items) {
       for (const p of m.packets) {
         if (p.state !== "pending") continue;
-        if (picked.length > 0 && wire + p.bytes.length + fo > max) {
+        if (picked.length > 0 && wire + p.wire > max) {
           full = true;
           break;
         }
         picked.push(p);
         size += p.bytes.length;
-        wire += p.bytes.length + fo;
+        wire += p.wire;
         if (m.expectReply) expectReply = true;
       }
       if (full) break;

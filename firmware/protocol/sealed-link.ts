@@ -4,8 +4,12 @@
  * retransmission carries a fresh counter: the platform rejects any counter it has seen, so a retransmitted
  * datagram must not look like a replay.
  *
- * Sizes: the outbox packs frames by `frameOverhead()` more per frame and `maxDatagram()` keeps a slack for the 7E/7D
- * escapes ciphertext needs (random bytes: 2 in 256 on average). A datagram that still comes out too large is
+ * Every body is LZ4-compressed inside the seal when that makes it shorter (frame-seal.ts, SEALED_LZ4): a batch of
+ * location bodies repeats its position, status and items from one entry to the next and shrinks to about a third,
+ * so a parked report's backlog takes fewer datagrams, each a radio send.
+ *
+ * Sizes: the outbox packs frames by `wireSize()` (the sealed, maybe compressed, size) and `maxDatagram()` keeps a
+ * slack for the 7E/7D escapes ciphertext needs (random bytes: 2 in 256 on average). A datagram that still comes out too large is
  * sealed again with new counters (other escapes); after a few tries it goes anyway and the modem's size check
  * fails it like any send failure (the records stay in the log).
  *
@@ -14,7 +18,7 @@
 import type { Crypto } from "../../hal/ports";
 import { concat } from "../core/bytes";
 import { parseFrame, splitFrames } from "./frame";
-import { SEAL_BODY_OVERHEAD, UP, sealFrame } from "./frame-seal";
+import { SEAL_BODY_OVERHEAD, UP, sealFrame, sealedPlain } from "./frame-seal";
 import type { DatagramLink } from "./outbox";
 
 const RESEALS = 3;
@@ -42,6 +46,14 @@ export class SealedLink implements DatagramLink {
   /** Wire bytes sealing adds to each frame (counter, tag and a margin for their escapes). */
   frameOverhead(): number {
     return SEAL_BODY_OVERHEAD + 2;
+  }
+
+  /** The sealed size of a framed packet: its body replaced by what the seal carries (compressed when shorter). */
+  wireSize(frame: Uint8Array): number {
+    const r = parseFrame(frame);
+    if ("error" in r) return frame.length + this.frameOverhead();
+    const body = r.frame.body;
+    return frame.length - body.length + sealedPlain(body, true).plain.length + this.frameOverhead();
   }
 
   send(id: number, bytes: Uint8Array, expectReply: boolean, hold?: boolean): void {
@@ -72,7 +84,7 @@ export class SealedLink implements DatagramLink {
       if ("error" in r) continue; // the outbox only frames what parses; nothing else may leave unsealed
       const ctr = this.s.counter();
       if (ctr === undefined) return undefined;
-      const f = sealFrame(this.s.crypto, this.s.key, UP, ctr, r.frame.header, r.frame.body);
+      const f = sealFrame(this.s.crypto, this.s.key, UP, ctr, r.frame.header, r.frame.body, true);
       parts.push(f);
       this.counters.frames++;
     }

@@ -300,7 +300,7 @@ export class UplinkSession {
     // a short peek is the whole backlog: when all of it fits, this datagram is the last
     if (peeked.length < want) this.backlogDone = true;
     if (fresh.length === 0) return "stop";
-    const b = fillBatch(fresh, this.edition, room);
+    const b = fillBatch(fresh, this.edition, room, this.box.measure(MSG.batch));
     if (b.recs.length) {
       for (const r of b.recs) this.claimed.add(r.seq);
       this.queue("batch", MSG.batch, encodeBatch(1, b.bodies), b.recs.map((r) => r.seq), true);

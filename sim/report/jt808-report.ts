@@ -2,7 +2,7 @@
  * Human-readable JSON for JT/T 808 frames: the line `tracker jt808 decode <hex>` prints, and the bodies the
  * fleet server keeps in its transcript. Platform-free.
  */
-import { DOWN, SEALED, UP, openFrame, sealCounter } from "../../firmware/protocol/frame-seal";
+import { DOWN, SEALED_LZ4, UP, isSealed, openFrame, sealCounter } from "../../firmware/protocol/frame-seal";
 import { deriveKeys } from "../../firmware/security/keys";
 import { simCrypto } from "../devices/crypto-sim";
 import { fromAscii, fromHex, toHex } from "../../firmware/core/bytes";
@@ -173,7 +173,7 @@ export function bodyJson(msgId: number, edition: Edition, body: Uint8Array): Obj
 /** A sealed body: opened with the terminal's keys (derived from `rootKey`) when given, else said to be encrypted. */
 function sealedJson(f: Frame, rootKey: Uint8Array | undefined): Obj {
   const counter = sealCounter(f);
-  if (!rootKey) return { encrypted: "AES-128-CCM (encryption field 2): pass --key with the device's root key to read it", counter: counter ?? null };
+  if (!rootKey) return { encrypted: `AES-128-CCM (encryption field ${f.header.encrypt}${f.header.encrypt === SEALED_LZ4 ? ", LZ4 inside" : ""}): pass --key with the device's root key to read it`, counter: counter ?? null };
   const keys = deriveKeys(simCrypto, rootKey, f.header.phone);
   for (const [dir, key, name] of [[UP, keys.uplink, "uplink"], [DOWN, keys.downlink, "downlink"]] as const) {
     const o = openFrame(simCrypto, key, dir, f);
@@ -196,7 +196,7 @@ export function frameJson(f: Frame, rootKey?: Uint8Array): Obj {
   if (h.packet) {
     o.packet = { total: h.packet.total, index: h.packet.index };
     o.body = { hex: toHex(f.body) };
-  } else o.body = h.encrypt === SEALED ? sealedJson(f, rootKey) : bodyJson(h.msgId, h.edition, f.body);
+  } else o.body = isSealed(h.encrypt) ? sealedJson(f, rootKey) : bodyJson(h.msgId, h.edition, f.body);
   return o;
 }
 

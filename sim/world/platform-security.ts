@@ -8,11 +8,11 @@
 import type { Crypto } from "../../hal/ports";
 import type { Frame, FrameHeader } from "../../firmware/protocol/frame";
 import { encodeFrame } from "../../firmware/protocol/frame";
-import { DOWN, SEALED, UP, openFrame, sealCounter, sealFrame } from "../../firmware/protocol/frame-seal";
+import { DOWN, UP, isSealed, openFrame, sealCounter, sealFrame } from "../../firmware/protocol/frame-seal";
 import { type DeviceKeys, deriveKeys } from "../../firmware/security/keys";
 import { openReport, signCommand } from "../../firmware/rdss/short-message-auth";
 
-export type UplinkRejection = "no-key" | "unsealed" | "bad-mac" | "replay";
+export type UplinkRejection = "no-key" | "unsealed" | "bad-mac" | "bad-body" | "replay";
 export type ShortMessageRejection = "no-key" | "short" | "bad-mac" | "replay";
 
 export interface PlatformKeyStore {
@@ -22,7 +22,7 @@ export interface PlatformKeyStore {
 }
 
 export class PlatformSecurity {
-  readonly rejected: Record<UplinkRejection, number> = { "no-key": 0, unsealed: 0, "bad-mac": 0, replay: 0 };
+  readonly rejected: Record<UplinkRejection, number> = { "no-key": 0, unsealed: 0, "bad-mac": 0, "bad-body": 0, replay: 0 };
   readonly smsRejected: Record<ShortMessageRejection, number> = { "no-key": 0, short: 0, "bad-mac": 0, replay: 0 };
   opened = 0;
   private readonly lastSms = new Map<string, number>();
@@ -47,14 +47,14 @@ export class PlatformSecurity {
   /** The plain frame, or the reason it is refused (counted). */
   open(f: Frame): Frame | UplinkRejection {
     const keys = this.keysFor(f.header.phone);
-    const sealed = f.header.encrypt === SEALED;
+    const sealed = isSealed(f.header.encrypt);
     if (!keys) return sealed ? this.refuse("no-key") : f;
     if (!sealed) return this.refuse("unsealed");
     const ctr = sealCounter(f);
     if (ctr === undefined) return this.refuse("bad-mac");
     if (ctr <= (this.lastUp.get(f.header.phone) ?? 0)) return this.refuse("replay");
     const o = openFrame(this.store!.crypto, keys.uplink, UP, f);
-    if ("refused" in o) return this.refuse("bad-mac");
+    if ("refused" in o) return this.refuse(o.refused === "bad-body" ? "bad-body" : "bad-mac");
     this.lastUp.set(f.header.phone, o.counter);
     this.opened++;
     const header: FrameHeader = { ...f.header };

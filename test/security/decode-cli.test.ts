@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { toHex } from "../../firmware/core/bytes";
 import { UP, sealFrame } from "../../firmware/protocol/frame-seal";
-import { encodeLocation } from "../../firmware/protocol/location";
+import { encodeBatch, encodeLocation } from "../../firmware/protocol/location";
 import { MSG } from "../../firmware/protocol/messages";
 import { recordToLocation } from "../../firmware/protocol/record-location";
 import { deriveKeys } from "../../firmware/security/keys";
@@ -33,6 +33,16 @@ describe("tracker jt808 decode --key", () => {
     expect(without.body.lat).toBeUndefined();
     const wrong = JSON.parse(tracker(["jt808", "decode", "--key", "00".repeat(16), frame]).stdout);
     expect(wrong.body.error).toMatch(/does not open/);
+  });
+
+  it("opens a batch compressed inside the seal (field 6) to the same entries", () => {
+    const body = encodeBatch(1, [1, 2, 3, 4].map((i) => encodeLocation(recordToLocation(record(i)))));
+    const packed = toHex(sealFrame(simCrypto, keys.uplink, UP, 78, { ...head, msgId: MSG.batch }, body, true));
+    const withKey = JSON.parse(tracker(["jt808", "decode", "--key", toHex(root), packed]).stdout);
+    expect(withKey.body).toMatchObject({ sealed: "uplink", counter: 78, type: 1 });
+    expect(withKey.body.items.map((x: { items: { "0xE7": { seq: number } } }) => x.items["0xE7"].seq)).toEqual([1, 2, 3, 4]);
+    const without = JSON.parse(tracker(["jt808", "decode", packed]).stdout);
+    expect(without.body.encrypted).toMatch(/field 6, LZ4/);
   });
 
   it("rejects a malformed key with exit status 2", () => {
