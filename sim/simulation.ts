@@ -142,7 +142,9 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
     uplinks: modem.counters.uplinks,
     modemResets: modem.counters.resets,
     rdssSent: rdss?.sim.counters.sent ?? 0,
-    modemSearchS: meter.secondsIn("modem", "searching"),
+    modemSearchS: meter.secondsIn("modem", "searching") + meter.secondsIn("modem", "attaching"),
+    modemGapSearchS: meter.secondsIn("modem", "searching"),
+    modemIdleNoPsmS: meter.secondsIn("modem", "idle-no-psm"),
   };
   const charge = meter.series!.samples();
   sched.run(endMs + drainMs);

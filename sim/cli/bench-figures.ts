@@ -40,6 +40,37 @@ export interface BenchRow {
   wakes: number;
   /** Per component over the trip: charge drawn and the floor's share of it (mAh). */
   components: ComponentFigures[];
+  /** What the floor prices at nothing, mAh per day (see unpricedFigures). */
+  unpriced: Unpriced;
+  /** Energy ÷ floor with the unpriced parts taken out: how near the floor the parts it does price run. */
+  pricedRatio: number;
+}
+
+/**
+ * Charge the floor formula gives no place to, per day: searching for a network where there is none (a coverage
+ * gap), attaching to one (after a power-on, a gap or a reboot), the modem idling without PSM (its own reboot),
+ * short messages, and temperature records beyond the floor's count (the fast log of an excursion; each priced at
+ * a boot and a conversion, an upper bound: some share a wake).
+ */
+export interface Unpriced {
+  gapSearch: number;
+  attach: number;
+  idleNoPsm: number;
+  shortMessages: number;
+  extraSamples: number;
+  total: number;
+}
+
+export function unpricedFigures(s: SimResult["summary"], table: PowerTable, probes: number, days: number): Unpriced {
+  const sample = (table.mcu_run_mA * table.mcu_boot_s + (table.mcu_idle_mA + probes * table.ds18b20_mA) * table.ds18b20_conv_s) / 3600;
+  const u = {
+    gapSearch: s.modem_gap_search_mAh / days,
+    attach: (s.modem_search_mAh - s.modem_gap_search_mAh) / days,
+    idleNoPsm: s.modem_idle_no_psm_mAh / days,
+    shortMessages: s.rdss_mAh / days,
+    extraSamples: (Math.max(0, s.temp_records - s.floor_samples) * sample) / days,
+  };
+  return { ...u, total: u.gapSearch + u.attach + u.idleNoPsm + u.shortMessages + u.extraSamples };
 }
 
 export interface ComponentFigures {
@@ -94,6 +125,7 @@ export function benchRow(trace: Trace, r: SimResult): BenchRow {
   const target = sendTargetMah(sessions, new World(trace), table);
   // The modem sleeps in PSM between sessions: that part is the sleep floor, not a report's cost.
   const psmFloor = (table.modem_psm_mA * s.duration_s) / 3600;
+  const unpriced = unpricedFigures(s, table, trace.device.probes.length, days);
   return {
     trace: s.trace,
     days,
@@ -122,5 +154,7 @@ export function benchRow(trace: Trace, r: SimResult): BenchRow {
     maxLatencyS: s.max_alarm_latency_s,
     wakes: s.wakes,
     components: componentFigures(s.by_component, s.floor_by_component),
+    unpriced,
+    pricedRatio: per(s.energy_mAh - unpriced.total * days, s.floor_mAh),
   };
 }

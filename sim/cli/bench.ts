@@ -165,6 +165,16 @@ function printNode(runs: NodeRun[]): void {
   });
   console.log("\nabove the floor, by component (mAh/d used / floor share; % of everything drawn above the floor)");
   console.log(table(["trace", ...comps, "largest"], above));
+  const unpriced = runs.map(({ row: r }) => {
+    const u = r.unpriced;
+    return [r.trace, fx(u.gapSearch, 3), fx(u.attach, 3), fx(u.idleNoPsm, 3), fx(u.shortMessages, 3), fx(u.extraSamples, 3), fx(u.total, 3), fx(r.floorRatio, 2), fx(r.pricedRatio, 2)];
+  });
+  console.log(
+    "\nwhat the floor prices at nothing (mAh/d): searching where there is no network, attaching (power-on, after a gap or a reboot),\n" +
+      "the modem idle without PSM (its own reboot), short messages, temperature records beyond the floor's count (each at a boot and a\n" +
+      "conversion, an upper bound); ÷floor with and without them",
+  );
+  console.log(table(["trace", "gap search", "attach", "idle no PSM", "short msgs", "extra samples", "sum", "÷floor", "÷floor without"], unpriced));
   console.log("\nrecords and alarms (delivery counted after the drain period)");
   console.log(table(["trace", "created", "delivered", "lost", "alarms ok/raised", "max latency s"], delivery));
 }

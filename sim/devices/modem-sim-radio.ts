@@ -166,7 +166,8 @@ export class SimRadio {
 
   private attach(): void {
     this.state = "searching";
-    this.meter.set("modem", "searching", this.meter.table.modem_attach_mA);
+    // The meter tells a search in a gap (no cell: the gap's cost) from an attach to a cell that is there.
+    this.meter.set("modem", this.coverage() === "none" ? "searching" : "attaching", this.meter.table.modem_attach_mA);
     if (this.stat !== 2) {
       this.stat = 2;
       this.onStat(2);
@@ -197,7 +198,9 @@ export class SimRadio {
 
   private set(state: "idle" | "psm"): void {
     const t = this.meter.table;
-    this.meter.set("modem", state, state === "idle" ? t.modem_idle_mA : t.modem_psm_mA);
+    // Idle with no PSM requested (after a power-on or a reboot of its own, until the link sets it): metered apart.
+    const label = state === "idle" && !this.psmEnabled ? "idle-no-psm" : state;
+    this.meter.set("modem", label, state === "idle" ? t.modem_idle_mA : t.modem_psm_mA);
   }
 
   private reset(state: "off" | "booting", mA: number): void {

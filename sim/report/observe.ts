@@ -28,6 +28,8 @@ export interface Observed {
   modemResets: number;
   rdssSent: number;
   modemSearchS: number; // seconds the modem spent searching for a network (attach current)
+  modemGapSearchS: number; // the part of it with no cell there (a coverage gap), the rest attaching to one
+  modemIdleNoPsmS: number; // seconds idle (registered, 5 mA) with no PSM requested
 }
 
 export interface RunOutputs {
@@ -171,6 +173,7 @@ export function summarize(o: RunOutputs): Summary {
     floor_mAh: round(floor.mAh, 4),
     floor_ratio: round(energy / floor.mAh, 3),
     floor_wakes: floor.boots,
+    floor_samples: floor.samples,
     floor_by_component: roundAll(floor.byComponent),
     battery_life_days: atEnd.batteryMah > 0 ? round(trace.device.battery.capacity_mAh / (atEnd.batteryMah / days), 1) : null,
     by_component: by as Record<Component, number>,
@@ -182,6 +185,8 @@ export function summarize(o: RunOutputs): Summary {
     modem_mAh: by.modem,
     modem_resets: atEnd.modemResets,
     modem_search_mAh: round((atEnd.modemSearchS * table.modem_attach_mA) / 3600, 4),
+    modem_gap_search_mAh: round((atEnd.modemGapSearchS * table.modem_attach_mA) / 3600, 4),
+    modem_idle_no_psm_mAh: round((atEnd.modemIdleNoPsmS * table.modem_idle_mA) / 3600, 4),
     records_created: created.length,
     records_delivered: delivered,
     records_lost: created.length - delivered,

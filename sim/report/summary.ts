@@ -22,6 +22,7 @@ export interface Summary {
   floor_mAh: number;
   floor_ratio: number;
   floor_wakes: number; // boots the floor counts: distinct times a report or a temperature record is due
+  floor_samples: number; // temperature records the floor counts (one per temp_log_s)
   floor_by_component: Record<Component, number>; // the floor's share of each component (sums to floor_mAh)
   battery_life_days: number | null; // null when the battery was not drawn (truck power throughout)
   by_component: Record<Component, number>;
@@ -33,6 +34,8 @@ export interface Summary {
   modem_mAh: number;
   modem_resets: number;
   modem_search_mAh: number; // part of modem_mAh spent searching for a network (coverage gaps, attach)
+  modem_gap_search_mAh: number; // the part of modem_search_mAh with no cell there (a coverage gap)
+  modem_idle_no_psm_mAh: number; // part of modem_mAh idle with no PSM requested (after a power-on or its own reboot)
   records_created: number;
   records_delivered: number;
   records_lost: number;
