@@ -327,8 +327,10 @@ export class DeviceRunner {
       },
     });
     const log: Log = {
+      // A cut that fired at a flash byte inside this callback stopped the CPU there: what the firmware does in
+      // the rest of it (catching the simulator's PowerCutError, say) never happened on a board, so it logs nothing.
       log: (level, msg) => {
-        if (live()) this.p.onLog?.(sched.now, level, msg);
+        if (live() && !this.p.flash.isDead) this.p.onLog?.(sched.now, level, msg);
       },
     };
     const wrapUart = (u: SimUart) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Ports } from "../../hal/ports";
+import { Rng } from "../../sim/world/rng";
 import { rig } from "./helpers";
 
 /** A firmware that counts its wakes twice: in a JS object field, and in retained bytes. */
@@ -83,6 +84,28 @@ describe("device runner: every wake is a boot", () => {
     r.sched.run(3600_000);
     expect(r.runner.crashes).toBe(1);
     expect(r.runner.wakes.map((w) => w.cause)).toEqual(["power-on", "restart"]);
+  });
+
+  it("a cut at a flash byte stops the firmware there: what it does after catching the cut is never seen", () => {
+    let boots = 0;
+    const r = rig((ports) => {
+      boots++;
+      ports.log.log("info", `boot ${boots}`);
+      if (boots === 1) {
+        r.flash.armCut(10, new Rng(1));
+        try {
+          ports.flash.write(0, new Uint8Array(64));
+        } catch (e) {
+          ports.log.log("info", `fault caught ${(e as Error).message}`); // a board never gets here
+        }
+      }
+      ports.power.deepSleep(ports.clock.now() + 10_000_000, []);
+    });
+    r.runner.start(3600_000);
+    r.sched.run(3600_000);
+    expect(r.logs.filter((l) => / info /.test(l)).map((l) => l.split(" info ")[1])).toEqual(["boot 1", "boot 2"]);
+    expect(r.runner.powerCuts).toBe(1);
+    expect(r.runner.crashes).toBe(0);
   });
 
   it("a wake left with nothing pending is reset by the watchdog instead of draining the battery", () => {
