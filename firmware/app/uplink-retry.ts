@@ -8,7 +8,10 @@
  *    on battery: a trailer in a long gap need not look for the network more often than it reports). Alarms still
  *    go at once (the caller decides that), and the short-message fallback covers them in a gap;
  *  - any wake in the last quarter of the backoff carries the attempt (the boot is paid already), and a duty's
- *    wake soon after the backoff's end carries it instead of a wake of its own;
+ *    wake soon after the backoff's end carries it instead of a wake of its own — except parked on battery after a
+ *    missing network: there the attempt waits the whole backoff. Each such attempt is a search at attach current
+ *    (~0.5 mAh) against a boot saved (about 1 µAh), and a quarter off every backoff of a long parked gap adds a
+ *    search in four; a moving truck keeps the early window, its gaps are short and its data watched live;
  *  - a no-coverage retry never comes sooner than the unit's report interval (or heartbeat, when shorter):
  *    standing where the search failed (parked, stopped), only the network can bring coverage back, and searching
  *    more often than the unit reports finds it no sooner than the platform expects to hear; a moving truck keeps
@@ -120,7 +123,8 @@ export function noteFailure(app: App, noCoverage: boolean): RetryState {
   // (one already due and not sent, held by the card's interval, beams or the energy cap, changes nothing).
   const stale = stalePositionAt(app);
   const at = stale > now ? Math.min(now + b, Math.max(now + RETRY_FIRST_MS, stale)) : now + b;
-  const s: RetryState = { streak, from: Math.min(now + (b * 3) / 4, at), at, noCoverage };
+  const whole = noCoverage && parkedOnBattery(app);
+  const s: RetryState = { streak, from: whole ? at : Math.min(now + (b * 3) / 4, at), at, noCoverage };
   app.saveMod(MOD, s);
   return s;
 }
