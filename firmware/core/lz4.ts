@@ -5,14 +5,14 @@
  * what was already decoded, and the match length's extra bytes. The last sequence has literals only; the last
  * 5 bytes are always literals and the last match starts at least 12 bytes before the end.
  *
- * The encoder is the greedy single-probe one (a 4 KB-entry hash of 4-byte groups, as LZ4's fast mode): small and
+ * The encoder is the greedy single-probe one (a 1024-entry hash of 4-byte groups, 4 KB, as LZ4's fast mode): small and
  * quick, and the repeated fields of a JT/T 808 location batch (position, status, items) are what it finds.
  * Pure: no allocation beyond the output and one table.
  */
 const MIN_MATCH = 4;
 const LAST_LITERALS = 5;
 const MF_LIMIT = 12;
-const HASH_BITS = 12;
+const HASH_BITS = 10;
 const MAX_OFFSET = 0xffff;
 
 function read32(b: Uint8Array, i: number): number {
