@@ -25,6 +25,7 @@ import type { Duty, LinkHealth } from "./duty";
 import { clearHoles, holeHere } from "./coverage-holes";
 import { gate, loadMemory, nbiotView, pruneLedger, undelivered } from "./rdss-memory";
 import { hasSeq } from "../rdss/seq-ranges";
+import { isRaise } from "../rdss/fallback-policy";
 import type { MotionState } from "../gnss/motion";
 import { secureUplink } from "./uplink-security";
 import { modemAwake, noteModemTalk } from "./modem-check-duty";
@@ -92,7 +93,7 @@ function knownHole(app: App): boolean {
  */
 function urgentHere(app: App, retry: RetryState | undefined): boolean {
   if (!app.urgent) return false;
-  return !retry?.noCoverage || app.fresh.some((r) => r.kind === "alarm" && r.detail?.raised !== false);
+  return !retry?.noCoverage || app.fresh.some(isRaise);
 }
 
 /** Whether a session already failed in this boot (per-wake, so it dies with the boot). */

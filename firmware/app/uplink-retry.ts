@@ -116,15 +116,15 @@ export function noteFailure(app: App, noCoverage: boolean): RetryState {
   const streak = (retryState(app)?.streak ?? 0) + 1;
   const cap = backoffCapMs(app, noCoverage);
   let least = noCoverage ? reportFloorMs(app) : 0;
-  if (noCoverage && parkedOnBattery(app)) least *= 2 ** Math.min(streak - 1, 10);
+  const parkedGap = noCoverage && parkedOnBattery(app);
+  if (parkedGap) least *= 2 ** Math.min(streak - 1, 10);
   const b = Math.min(cap, Math.max(backoffMs(streak, cap), least));
   if (noCoverage) markHole(app);
   // Not after the short message that a stale position would send: the search comes first, in the same wake
   // (one already due and not sent, held by the card's interval, beams or the energy cap, changes nothing).
   const stale = stalePositionAt(app);
   const at = stale > now ? Math.min(now + b, Math.max(now + RETRY_FIRST_MS, stale)) : now + b;
-  const whole = noCoverage && parkedOnBattery(app);
-  const s: RetryState = { streak, from: whole ? at : Math.min(now + (b * 3) / 4, at), at, noCoverage };
+  const s: RetryState = { streak, from: parkedGap ? at : Math.min(now + (b * 3) / 4, at), at, noCoverage };
   app.saveMod(MOD, s);
   return s;
 }

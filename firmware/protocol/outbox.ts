@@ -63,6 +63,10 @@ export function ackWaitMs(timeoutS: number, attempt: number): number {
   return t;
 }
 
+function packet(serial: number, bytes: Uint8Array, wire: number): Packet {
+  return { serial, bytes, wire, state: "pending", linkId: 0 };
+}
+
 const FIRST: readonly OutKind[] = Object.freeze(["register", "auth"]);
 
 export class Outbox {
@@ -85,20 +89,18 @@ export class Outbox {
       this.serial = (this.serial + 1) & 0xffff;
       return s;
     };
-    // Behind a link that compresses, a body too long for one datagram in plain may still go in one frame.
-    const measure = body.length <= PLAIN_BODY_MAX ? this.measure(msgId) : undefined;
-    let packets: { serial: number; bytes: Uint8Array }[];
-    if (measure && measure(body) <= this.link.maxDatagram()) {
-      const serial = next();
-      packets = [{ serial, bytes: encodeFrame({ ...h, serial }, body) }];
-    } else packets = packetize(h, body, this.link.maxDatagram() - this.perFrame(), next);
+    // Behind a link that compresses, a body too long for one datagram in plain may still go in one frame: framed
+    // with the serial it would draw, measured once.
+    const one = this.link.wireSize && body.length <= PLAIN_BODY_MAX ? encodeFrame({ ...h, serial: this.serial }, body) : undefined;
+    const oneWire = one ? this.wireSize(one) : Infinity;
+    let packets: Packet[];
+    if (one && oneWire <= this.link.maxDatagram()) packets = [packet(next(), one, oneWire)];
+    else {
+      const parts = packetize(h, body, this.link.maxDatagram() - this.perFrame(), next);
+      packets = parts.map((p) => packet(p.serial, p.bytes, this.wireSize(p.bytes)));
+    }
     if (packets.length === 0) return undefined;
-    const m: Outgoing = {
-      kind, msgId, seqs, expectReply, attempts: 1, parked: false,
-      packets: packets.map((p) => ({
-        serial: p.serial, bytes: p.bytes, wire: this.wireSize(p.bytes), state: "pending" as PacketState, linkId: 0,
-      })),
-    };
+    const m: Outgoing = { kind, msgId, seqs, expectReply, attempts: 1, parked: false, packets };
     // the platform reads frames in order: who we are comes before what we say
     if (FIRST.indexOf(kind) >= 0) this.items.unshift(m);
     else this.items.push(m);

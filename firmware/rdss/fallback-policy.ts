@@ -72,7 +72,7 @@ function isAlarm(r: TrackRecord): boolean {
 }
 
 /** An alarm that calls for a message now: a raise (a clear waits for the next message, see above). */
-function isRaise(r: TrackRecord): boolean {
+export function isRaise(r: TrackRecord): boolean {
   return isAlarm(r) && r.detail?.raised !== false;
 }
 
