@@ -9,6 +9,8 @@
  * duty never wakes the device for nothing. Without an RDSS port it is always Infinity.
  */
 import { emit } from "../core/events";
+import { countSeqs } from "../rdss/seq-ranges";
+import type { TrackRecord } from "../store/track-record";
 import type { App } from "./app";
 import { SHARE_MS, type Duty } from "./duty";
 import { RdssAttempt } from "./rdss-attempt";
@@ -23,10 +25,20 @@ function dueAt(app: App): number {
   if (from === Infinity) return Infinity;
   const m = loadMemory(app);
   m.ledger = pruneLedger(app, m.ledger);
-  const records = undelivered(app, m.ledger);
-  let t = Math.max(app.now(), from);
+  // Whether a message is due turns on the alarms and the staleness alone. Every wake of a gap asks, so it reads
+  // the events, not a backlog of routine records that may be hundreds long. Only "no-record" (nothing among the
+  // events to carry) needs the rest: later on, routine records not all sent yet will fill that message (the wake
+  // then asks exactly); now, the whole list answers.
+  const now = app.now();
+  const events = undelivered(app, m.ledger, true);
+  let all: TrackRecord[] | undefined;
+  let t = Math.max(now, from);
   for (let i = 0; i < LOOKAHEAD; i++) {
-    const d = gate(app, m, records, t);
+    let d = gate(app, m, events, t);
+    if (d.action === "wait" && d.reason === "no-record") {
+      if (t > now && app.records.pending() > countSeqs(m.ledger.sent)) return t;
+      d = gate(app, m, (all ??= undelivered(app, m.ledger)), t);
+    }
     if (d.action !== "wait") return t;
     if (d.retryAtMs === undefined || !(d.retryAtMs > t)) return Infinity;
     t = d.retryAtMs;

@@ -130,7 +130,7 @@ function strip<T extends object>(o: T): T {
  */
 export function pruneLedger(app: App, l: RdssLedger): RdssLedger {
   if (l.sent.length === 0) return l;
-  const oldest = app.records.pending() === 0 ? Infinity : (app.records.peek(1)[0]?.seq ?? Infinity);
+  const oldest = app.records.oldestSeq() ?? Infinity;
   return oldest === Infinity ? { day: l.day, usedJ: l.usedJ, sent: [] } : noteOldestPending(l, oldest);
 }
 
@@ -138,10 +138,12 @@ export function pruneLedger(app: App, l: RdssLedger): RdssLedger {
  * The records the policy chooses from: alarms first (none skipped), then door and trip events, then the rest,
  * PEEK_MAX of them past those already sent by short message (the log reads those too: it has no way to skip
  * them, so the cost grows with what went by short message and is still unacknowledged, only while NB-IoT fails).
+ * `eventsOnly`: alarms, door and trip events alone, the records that decide whether a message is due (the policy
+ * reads the routine ones only to fill a message that goes anyway); the routine records are not read nor decrypted.
  */
-export function undelivered(app: App, l: RdssLedger): TrackRecord[] {
+export function undelivered(app: App, l: RdssLedger, eventsOnly = false): TrackRecord[] {
   const pending = app.records.pending();
-  return pending === 0 ? [] : app.records.peekPriority(Math.min(pending, PEEK_MAX + countSeqs(l.sent)));
+  return pending === 0 ? [] : app.records.peekPriority(Math.min(pending, PEEK_MAX + countSeqs(l.sent)), eventsOnly ? 1 : 2);
 }
 
 /** The NB-IoT side as the policy sees it; no health record (after a power loss) reads as "working". */

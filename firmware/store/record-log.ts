@@ -186,13 +186,23 @@ export class RecordLog {
     return this.collect(max, () => true);
   }
 
-  /** Up to max undelivered records: alarms first, then door and trip events, then the rest; oldest first within. */
-  peekPriority(max: number): TrackRecord[] {
+  /**
+   * Up to max undelivered records: alarms first, then door and trip events, then the rest; oldest first within.
+   * `lastRank` 1 stops after the events (the routine records are never read, nor decrypted).
+   */
+  peekPriority(max: number, lastRank = 2): TrackRecord[] {
     const out: TrackRecord[] = [];
-    for (let rank = 0; rank <= 2 && out.length < max; rank++) {
+    for (let rank = 0; rank <= lastRank && out.length < max; rank++) {
       for (const r of this.collect(max - out.length, (kind) => PRIORITY[kind] === rank)) out.push(r);
     }
     return out;
+  }
+
+  /** The seq of the oldest undelivered record, from the index alone (no body is read); undefined when none. */
+  oldestSeq(): number | undefined {
+    if (this.pending() === 0) return undefined;
+    const index = this.idx();
+    return index.length > 0 ? index.seq(0) : undefined;
   }
 
   /** Marks records delivered: they are never handed out again, also after a power cut. Unknown seqs are ignored. */
