@@ -145,6 +145,8 @@ export function simulate(trace: Trace, opts: SimOptions = {}): SimResult {
     modemSearchS: meter.secondsIn("modem", "searching") + meter.secondsIn("modem", "attaching"),
     modemGapSearchS: meter.secondsIn("modem", "searching"),
     modemIdleNoPsmS: meter.secondsIn("modem", "idle-no-psm"),
+    gnssNoBackupS: meter.secondsIn("gnss", "on-no-backup"),
+    gnssNoBackupFixes: gnss.counters.noBackupFixes,
   };
   const charge = meter.series!.samples();
   sched.run(endMs + drainMs);

@@ -48,12 +48,14 @@ export interface BenchRow {
 
 /**
  * Charge the floor formula gives no place to, per day: searching for a network where there is none (a coverage
- * gap), attaching to one (after a power-on, a gap or a reboot), the modem idling without PSM (its own reboot),
- * short messages, and temperature records beyond the floor's count (the fast log of an excursion; each priced at
- * a boot and a conversion, an upper bound: some share a wake).
+ * gap), attaching to one (after a power-on, a gap or a reboot), the receiver's cold start where it had no backup
+ * (power-on, a cut: the floor prices that fix hot), the modem idling without PSM (its own reboot), short messages,
+ * and temperature records beyond the floor's count (the fast log of an excursion; each priced at a boot and a
+ * conversion, an upper bound: some share a wake).
  */
 export interface Unpriced {
   gapSearch: number;
+  coldStart: number;
   attach: number;
   idleNoPsm: number;
   shortMessages: number;
@@ -66,11 +68,12 @@ export function unpricedFigures(s: SimResult["summary"], table: PowerTable, prob
   const u = {
     gapSearch: s.modem_gap_search_mAh / days,
     attach: (s.modem_search_mAh - s.modem_gap_search_mAh) / days,
+    coldStart: Math.max(0, s.gnss_no_backup_mAh - (s.gnss_no_backup_fixes * table.gnss_on_mA * table.gnss_hot_s) / 3600) / days,
     idleNoPsm: s.modem_idle_no_psm_mAh / days,
     shortMessages: s.rdss_mAh / days,
     extraSamples: (Math.max(0, s.temp_records - s.floor_samples) * sample) / days,
   };
-  return { ...u, total: u.gapSearch + u.attach + u.idleNoPsm + u.shortMessages + u.extraSamples };
+  return { ...u, total: u.gapSearch + u.attach + u.coldStart + u.idleNoPsm + u.shortMessages + u.extraSamples };
 }
 
 export interface ComponentFigures {

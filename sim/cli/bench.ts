@@ -167,14 +167,15 @@ function printNode(runs: NodeRun[]): void {
   console.log(table(["trace", ...comps, "largest"], above));
   const unpriced = runs.map(({ row: r }) => {
     const u = r.unpriced;
-    return [r.trace, fx(u.gapSearch, 3), fx(u.attach, 3), fx(u.idleNoPsm, 3), fx(u.shortMessages, 3), fx(u.extraSamples, 3), fx(u.total, 3), fx(r.floorRatio, 2), fx(r.pricedRatio, 2)];
+    return [r.trace, fx(u.gapSearch, 3), fx(u.attach, 3), fx(u.coldStart, 3), fx(u.idleNoPsm, 3), fx(u.shortMessages, 3), fx(u.extraSamples, 3), fx(u.total, 3), fx(r.floorRatio, 2), fx(r.pricedRatio, 2)];
   });
   console.log(
     "\nwhat the floor prices at nothing (mAh/d): searching where there is no network, attaching (power-on, after a gap or a reboot),\n" +
-      "the modem idle without PSM (its own reboot), short messages, temperature records beyond the floor's count (each at a boot and a\n" +
-      "conversion, an upper bound); ÷floor with and without them",
+      "the cold start where the receiver had no backup (power-on, a cut; beyond the hot fix the floor prices), the modem idle without\n" +
+      "PSM (its own reboot), short messages, temperature records beyond the floor's count (each at a boot and a conversion, an upper\n" +
+      "bound); ÷floor with and without them",
   );
-  console.log(table(["trace", "gap search", "attach", "idle no PSM", "short msgs", "extra samples", "sum", "÷floor", "÷floor without"], unpriced));
+  console.log(table(["trace", "gap search", "attach", "cold start", "idle no PSM", "short msgs", "extra samples", "sum", "÷floor", "÷floor without"], unpriced));
   console.log("\nrecords and alarms (delivery counted after the drain period)");
   console.log(table(["trace", "created", "delivered", "lost", "alarms ok/raised", "max latency s"], delivery));
 }

@@ -9,6 +9,8 @@
  * Main supply off keeps the V_BAT backup (the reference board has it); only cut() loses it. Time to fix by start
  * kind (hot: last fix < 2 h ago with backup kept; warm: older ephemeris; cold: backup lost or never fixed) comes
  * from the power table with a seeded +-25 % spread; a blocked sky stops the acquisition clock.
+ * The meter labels the receiver's on-time "on-no-backup" from a start without backup (power-on, a cut) until its
+ * first fix, "on" otherwise: the energy floor prices every fix as hot, and that start cannot be.
  */
 import type { GnssModel } from "../world/trace-types";
 import type { PowerMeter } from "../report/power-meter";
@@ -54,7 +56,9 @@ export class SimGnss implements SimModule {
   private systems: SimSystem[] = ["gps", "bds"];
   private epoch = 0;
   private jump = { north: 0, east: 0, until: 0 };
-  readonly counters = { starts: { hot: 0, warm: 0, cold: 0 }, fixes: 0, epochs: 0, commands: 0, garbageBytes: 0 };
+  readonly counters = { starts: { hot: 0, warm: 0, cold: 0 }, fixes: 0, epochs: 0, commands: 0, garbageBytes: 0, noBackupFixes: 0 };
+  /** No fix since the supply (and the backup) came: the next start is cold whatever the host asks. */
+  private noBackup = true;
   private ubxBuf: number[] = [];
 
   constructor(private readonly o: SimGnssOptions) {}
@@ -81,6 +85,7 @@ export class SimGnss implements SimModule {
   cut(): void {
     this.rtcValid = false;
     this.lastFixAt = undefined;
+    this.noBackup = true;
     this.enter("off");
   }
 
@@ -104,7 +109,7 @@ export class SimGnss implements SimModule {
     this.gen++;
     const t = this.o.meter.table;
     const on = mode === "booting" || mode === "acquiring" || mode === "tracking";
-    if (on) this.o.meter.set("gnss", "on", t.gnss_on_mA);
+    if (on) this.o.meter.set("gnss", this.noBackup ? "on-no-backup" : "on", t.gnss_on_mA);
     else if (mode === "off") this.o.meter.set("gnss", "off", 0);
     else this.o.meter.set("gnss", "backup", t.gnss_backup_mA);
   }
@@ -226,6 +231,11 @@ export class SimGnss implements SimModule {
     const hdop = sky === "urban" ? 2 + 2 * rng.next() : 0.7 + 0.5 * rng.next();
     const pos = fixed ? this.noisy(w.position(t), sky === "urban", now) : undefined;
     if (fixed) {
+      if (this.noBackup) {
+        this.noBackup = false;
+        this.counters.noBackupFixes++;
+        this.o.meter.set("gnss", "on", this.o.meter.table.gnss_on_mA);
+      }
       this.lastFixAt = now;
       this.rtcValid = true;
       this.counters.fixes++;

@@ -30,6 +30,8 @@ export interface Observed {
   modemSearchS: number; // seconds the modem spent searching for a network (attach current)
   modemGapSearchS: number; // the part of it with no cell there (a coverage gap), the rest attaching to one
   modemIdleNoPsmS: number; // seconds idle (registered, 5 mA) with no PSM requested
+  gnssNoBackupS: number; // GNSS on-time from a start without backup (power-on, a cut) to its first fix
+  gnssNoBackupFixes: number; // the fixes that ended such starts
 }
 
 export interface RunOutputs {
@@ -187,6 +189,8 @@ export function summarize(o: RunOutputs): Summary {
     modem_search_mAh: round((atEnd.modemSearchS * table.modem_attach_mA) / 3600, 4),
     modem_gap_search_mAh: round((atEnd.modemGapSearchS * table.modem_attach_mA) / 3600, 4),
     modem_idle_no_psm_mAh: round((atEnd.modemIdleNoPsmS * table.modem_idle_mA) / 3600, 4),
+    gnss_no_backup_mAh: round((atEnd.gnssNoBackupS * table.gnss_on_mA) / 3600, 4),
+    gnss_no_backup_fixes: atEnd.gnssNoBackupFixes,
     records_created: created.length,
     records_delivered: delivered,
     records_lost: created.length - delivered,

@@ -36,6 +36,8 @@ export interface Summary {
   modem_search_mAh: number; // part of modem_mAh spent searching for a network (coverage gaps, attach)
   modem_gap_search_mAh: number; // the part of modem_search_mAh with no cell there (a coverage gap)
   modem_idle_no_psm_mAh: number; // part of modem_mAh idle with no PSM requested (after a power-on or its own reboot)
+  gnss_no_backup_mAh: number; // part of gnss_mAh from a start without backup (power-on, a power cut) to its fix
+  gnss_no_backup_fixes: number; // the fixes that ended those starts (each cold: the floor prices it hot)
   records_created: number;
   records_delivered: number;
   records_lost: number;

@@ -1,7 +1,8 @@
 /**
  * The bench's "what the floor prices at nothing" figures: the modem's searches are split by whether a cell was
  * there (a coverage gap, or an attach), idle without PSM is what a modem that rebooted by itself costs until the
- * link sets PSM again, and the ratio without them is the floor ratio of what the floor does price.
+ * link sets PSM again, the receiver's cold start where it had no backup is counted beyond the hot fix the floor
+ * prices, and the ratio without them is the floor ratio of what the floor does price.
  */
 import { describe, expect, it } from "vitest";
 import { benchRow } from "../../sim/cli/bench-figures";
@@ -18,13 +19,15 @@ function trip(extra: Record<string, unknown>) {
     config: { heartbeat_s: 900 },
     ...extra,
   });
-  return benchRow(trace, simulate(trace));
+  const r = simulate(trace);
+  return { ...benchRow(trace, r), summary: r.summary };
 }
 
 describe("charge the floor does not price", () => {
   const clear = trip({});
   const gap = trip({ network: [{ t: 0, nbiot: "good" }, { t: 7200, nbiot: "none" }, { t: 14400, nbiot: "good" }] });
   const reboot = trip({ faults: [{ t: 9000, kind: "modem-reboot" }] });
+  const cut = trip({ faults: [{ t: 9000, kind: "power-cut", for: 5 }] });
   const attachMah = (10 * 60) / 3600; // POWER.md: 10 s at 60 mA
 
   it("in good coverage: one attach after power-on, no gap search, no idle without PSM", () => {
@@ -38,12 +41,23 @@ describe("charge the floor does not price", () => {
     expect(gap.unpriced.attach * gap.days).toBeGreaterThanOrEqual(2 * attachMah - 1e-3); // summary figures carry 4 decimals
     expect(gap.pricedRatio).toBeLessThan(gap.floorRatio);
     const u = gap.unpriced;
-    expect(u.total).toBeCloseTo(u.gapSearch + u.attach + u.idleNoPsm + u.shortMessages + u.extraSamples, 9);
+    expect(u.total).toBeCloseTo(u.gapSearch + u.attach + u.coldStart + u.idleNoPsm + u.shortMessages + u.extraSamples, 9);
   });
 
   it("a modem that reboots by itself: its idle without PSM shows until the modem check catches it", () => {
     expect(reboot.unpriced.idleNoPsm * reboot.days).toBeGreaterThan(0.05);
     // caught within the check interval (30 min at 5 mA is 2.5 mAh)
     expect(reboot.unpriced.idleNoPsm * reboot.days).toBeLessThan(2.6);
+  });
+
+  it("a start without backup: the power-on's cold start, and one more after a power cut, beyond a hot fix each", () => {
+    // POWER.md: cold 45 s, hot 5 s at 35 mA; the simulator spreads a time to fix by +-25 % (plus boot and epoch)
+    const beyondHot = ((45 - 5) * 35) / 3600;
+    expect(clear.summary.gnss_no_backup_fixes).toBe(1);
+    expect(clear.unpriced.coldStart * clear.days).toBeGreaterThan(0.6 * beyondHot);
+    expect(clear.unpriced.coldStart * clear.days).toBeLessThan(1.4 * beyondHot);
+    expect(cut.summary.gnss_no_backup_fixes).toBe(2);
+    expect(cut.unpriced.coldStart * cut.days).toBeGreaterThan(1.2 * beyondHot);
+    expect(cut.unpriced.coldStart).toBeGreaterThan(clear.unpriced.coldStart);
   });
 });

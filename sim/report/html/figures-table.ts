@@ -26,6 +26,8 @@ const LABELS: Record<string, [string, string]> = {
   fix_failures: ["failed searches", ""],
   hot_start_share: ["hot starts", "share"],
   gnss_mAh: ["GNSS", "mAh"],
+  gnss_no_backup_mAh: ["of it cold, no backup", "mAh"],
+  gnss_no_backup_fixes: ["cold fixes, no backup", ""],
   uplinks: ["NB-IoT datagrams", ""],
   modem_mAh: ["modem", "mAh"],
   modem_resets: ["modem resets", ""],
