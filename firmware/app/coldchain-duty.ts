@@ -36,7 +36,7 @@ import type { App } from "./app";
 import { coldChain, saveColdChain } from "./coldchain-context";
 import { SHARE_MS, type Duty } from "./duty";
 import { BOOT_LATENCY_MS } from "./inputs-duty";
-import { MOD } from "./position-plan";
+import { loadMods, MOD, positionWakeAt } from "./position-plan";
 
 export const RECORD_EARLY_MS = 1000;
 /** The wake cycle's shortest sleep (1 s) plus a boot, with margin. */
@@ -60,12 +60,17 @@ function plan(app: App): Plan {
   return { record: cold.recordDue(app.now(), reportHint(app)) - RECORD_EARLY_MS, engine: cold.sampleDue(), trip: cold.tripDue() };
 }
 
-/** The next position report (the position duty's schedule), which the record may share a boot with. */
+/**
+ * The next position report (the position duty's schedule), which the record may share a boot with, and when its
+ * wake starts (a duty due within SHARE_MS of it shares it). A search in progress has no such start.
+ */
 function reportHint(app: App): ReportHint | undefined {
   const at = app.due("position");
   const last = app.mod<LastReport>(MOD.last);
   if (!Number.isFinite(at) || typeof last?.at !== "number") return undefined;
-  return { at, periodMs: at - last.at };
+  const m = loadMods(app);
+  const wakeAt = m.gnss?.search ? undefined : positionWakeAt(app, m) - SHARE_MS;
+  return { at, periodMs: at - last.at, wakeAt };
 }
 
 /**

@@ -97,10 +97,14 @@ export function nextRecordAt(s: LogState, cfg: LogConfig, now: Millis): Millis {
   return Math.max(now, s.last + gap - cutMargin(s, cfg, s.last, gap));
 }
 
-/** A position report the tracker will wake for anyway: its time and how long after the previous report it comes. */
+/**
+ * A position report the tracker will wake for anyway: its time, how long after the previous report it comes, and
+ * (when known) the earliest time a record shares the report's wake (its search starts early by the time to fix).
+ */
 export interface ReportHint {
   at: Millis;
   periodMs: number;
+  wakeAt?: Millis;
 }
 
 /**
@@ -114,14 +118,18 @@ export interface ReportHint {
 export function alignedRecordAt(s: LogState, cfg: LogConfig, now: Millis, report?: ReportHint): Millis {
   const due = nextRecordAt(s, cfg, now);
   if (!report || s.last === undefined || !(report.at < due)) return due;
-  // A record this close before the report already shares its wake (the search starts early by the time to
-  // fix): another one for the same report would only add a record.
-  if (report.at - s.last < ALIGN_MIN_MS) return due;
+  // A record already in the report's wake (the search starts early by the time to fix): another one for the
+  // same report would only add a record. One in a wake of its own just before is no reason: left there, every
+  // later record keeps its own boot a few seconds before every report.
+  if (s.last >= (report.wakeAt ?? report.at - ALIGN_MIN_MS)) return due;
   if (report.periodMs < due - s.last) return due;
   return Math.max(now, report.at);
 }
 
-/** See alignedRecordAt: longer than a report wake's lead on its report time for a hot start (about 7 s). */
+/**
+ * See alignedRecordAt, for a report whose wake time is not known: longer than a report wake's lead on its report
+ * time for a hot start (about 7 s).
+ */
 export const ALIGN_MIN_MS = 30_000;
 
 /** The staircase after an excursion as [seconds after it cleared, interval s] steps, for reports and checks. */

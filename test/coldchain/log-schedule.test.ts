@@ -110,6 +110,36 @@ describe("a record shares the wake of a position report", () => {
     // A record just taken for this report is not taken again for it.
     expect(alignedRecordAt({ last: 95 * S, excursion: false }, cfg, 96 * S, { at: 100 * S, periodMs: 300 * S })).toBe(395 * S);
   });
+
+  it("with the report's wake known: a record in a wake of its own 20 s before the report still comes into phase", () => {
+    // The report at 100 s wakes at 93 s (a hot start's lead), so a record shares it from 88 s on (SHARE_MS).
+    const hint = { at: 100 * S, periodMs: 300 * S, wakeAt: 88 * S };
+    expect(alignedRecordAt({ last: 80 * S, excursion: false }, cfg, 81 * S, hint)).toBe(100 * S);
+    // Taken in the report's wake: not again for the same report.
+    expect(alignedRecordAt({ last: 95 * S, excursion: false }, cfg, 96 * S, hint)).toBe(395 * S);
+    expect(alignedRecordAt({ last: 88 * S, excursion: false }, cfg, 89 * S, hint)).toBe(388 * S);
+    // Without it, the fixed ALIGN_MIN_MS: 20 s before the report counted as the report's own, and stayed so.
+    expect(alignedRecordAt({ last: 80 * S, excursion: false }, cfg, 81 * S, { at: 100 * S, periodMs: 300 * S })).toBe(380 * S);
+  });
+
+  it("records 20 s before every report (each in its own wake) join the reports after one early record", () => {
+    let s = { last: 0, excursion: false } as { last?: number; excursion: boolean };
+    const reportAt = (k: number) => 20 * S + k * 300 * S;
+    const lead = 12 * S; // the report wake's lead (time to fix) plus the sharing window
+    const records: number[] = [0];
+    let k = 0;
+    for (let t = 1; t < 3600 * S; ) {
+      while (reportAt(k) < t) k++;
+      const at = alignedRecordAt(s, cfg, t, { at: reportAt(k), periodMs: 300 * S, wakeAt: reportAt(k) - lead });
+      records.push(at);
+      s = { last: at, excursion: false };
+      t = at + 1;
+    }
+    const gaps = records.slice(1).map((r, i) => r - records[i]);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(300 * S);
+    expect(gaps.filter((g) => g < 300 * S).length).toBe(1);
+    expect(records.slice(2).every((r) => (r - 20 * S) % (300 * S) === 0)).toBe(true);
+  });
 });
 
 describe("after a supply cut under a running log", () => {
