@@ -84,22 +84,8 @@ describe("a record shares the wake of a position report", () => {
   });
 
   it("with reports every 300 s the records fall on the report times after one early record, and stay there", () => {
-    let s = { last: 0, excursion: false } as { last?: number; excursion: boolean };
-    const reportAt = (k: number) => 137 * S + k * 300 * S; // reports out of phase with the records by 137 s
-    const records: number[] = [0];
-    let k = 0;
-    for (let t = 1; t < 3600 * S; ) {
-      while (reportAt(k) < t) k++;
-      const at = alignedRecordAt(s, cfg, t, { at: reportAt(k), periodMs: 300 * S });
-      records.push(at);
-      s = { last: at, excursion: false };
-      t = at + 1;
-    }
-    const gaps = records.slice(1).map((r, i) => r - records[i]);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(300 * S);
-    // One short gap (137 s) to come into phase, then every record on a report time.
-    expect(gaps.filter((g) => g < 300 * S).length).toBe(1);
-    expect(records.slice(2).every((r) => (r - 137 * S) % (300 * S) === 0)).toBe(true);
+    // Reports out of phase with the records by 137 s: one short gap to come into phase, then every record on a report.
+    expectJoinsReports(137 * S);
   });
 
   it("never follows reports more frequent than records (truck power, distance strategy)", () => {
@@ -123,24 +109,32 @@ describe("a record shares the wake of a position report", () => {
   });
 
   it("records 20 s before every report (each in its own wake) join the reports after one early record", () => {
-    let s = { last: 0, excursion: false } as { last?: number; excursion: boolean };
-    const reportAt = (k: number) => 20 * S + k * 300 * S;
-    const lead = 12 * S; // the report wake's lead (time to fix) plus the sharing window
-    const records: number[] = [0];
-    let k = 0;
-    for (let t = 1; t < 3600 * S; ) {
-      while (reportAt(k) < t) k++;
-      const at = alignedRecordAt(s, cfg, t, { at: reportAt(k), periodMs: 300 * S, wakeAt: reportAt(k) - lead });
-      records.push(at);
-      s = { last: at, excursion: false };
-      t = at + 1;
-    }
-    const gaps = records.slice(1).map((r, i) => r - records[i]);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(300 * S);
-    expect(gaps.filter((g) => g < 300 * S).length).toBe(1);
-    expect(records.slice(2).every((r) => (r - 20 * S) % (300 * S) === 0)).toBe(true);
+    expectJoinsReports(20 * S, 12 * S); // the report wake's lead (time to fix) plus the sharing window
   });
 });
+
+/**
+ * An hour of records against reports every 300 s from `phase` on (their wakes `lead` early when given): gaps never
+ * above 300 s, exactly one shorter gap to come into phase, and every record after it on a report time.
+ */
+function expectJoinsReports(phase: number, lead?: number): void {
+  let s = { last: 0, excursion: false } as { last?: number; excursion: boolean };
+  const reportAt = (k: number) => phase + k * 300 * S;
+  const records: number[] = [0];
+  let k = 0;
+  for (let t = 1; t < 3600 * S; ) {
+    while (reportAt(k) < t) k++;
+    const hint = { at: reportAt(k), periodMs: 300 * S, wakeAt: lead === undefined ? undefined : reportAt(k) - lead };
+    const at = alignedRecordAt(s, cfg, t, hint);
+    records.push(at);
+    s = { last: at, excursion: false };
+    t = at + 1;
+  }
+  const gaps = records.slice(1).map((r, i) => r - records[i]);
+  expect(Math.max(...gaps)).toBeLessThanOrEqual(300 * S);
+  expect(gaps.filter((g) => g < 300 * S).length).toBe(1);
+  expect(records.slice(2).every((r) => (r - phase) % (300 * S) === 0)).toBe(true);
+}
 
 describe("after a supply cut under a running log", () => {
   it("leaves CUT_MARGIN_MS of slack in each 300 s gap for CUT_WATCH_MS, and keeps it through records and excursions", () => {
