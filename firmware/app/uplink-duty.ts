@@ -1,7 +1,8 @@
 /**
  * Delivers records to the fleet platform over NB-IoT: one JT/T 808 session per wake that has something worth the
- * radio (an alarm, a position report, a door or trip event), or when a failed delivery is due for a retry.
- * Temperature records alone wait for the next report: they ride along in its backfill batch. After a failed
+ * radio (an alarm, a position report, a door event), or when a failed delivery is due for a retry.
+ * Temperature records alone wait for the next report: they ride along in its backfill batch; a trip report waits
+ * for the next session too, at most trip_hold_s (then the uplink is due for it). After a failed
  * session routine records wait for the retry policy (uplink-retry.ts); alarms go at once, unless the unit is
  * where a search just found no network and a short message carries them (then the retry delivers them later).
  * A routine session due while driving through a place where a search found no network is not tried
@@ -56,9 +57,29 @@ function silentIntervalS(app: App): number {
   return app.config.rep_parked_s;
 }
 
+/**
+ * Whether this wake's records call for a session of their own: anything but temperatures, and a trip report only
+ * when it may not wait (trip_hold_s 0). A held trip report rides the next session, at the latest tripDeadline().
+ */
 function worthTheRadio(app: App): boolean {
-  for (const r of app.fresh) if (r.kind !== "temperature") return true;
+  const hold = app.config.trip_hold_s > 0;
+  for (const r of app.fresh) if (r.kind !== "temperature" && !(hold && r.kind === "trip")) return true;
   return false;
+}
+
+/** Seqs the platform acknowledged in this wake (per-wake, so it dies with the boot). */
+const ackedHere = (app: App) => app.local("uplink-acked", () => new Set<number>());
+
+/**
+ * A trip report of this wake that no session carried waits trip_hold_s for one (the summary of a finished trip is
+ * read after it, not watched live; a session of its own is a send, ~0.02 mAh): the uplink is due by then.
+ */
+function holdTrip(app: App): void {
+  const hold = app.config.trip_hold_s * 1000;
+  if (hold <= 0 || app.records.pending() === 0) return;
+  const acked = ackedHere(app);
+  const trip = app.fresh.find((r) => r.kind === "trip" && !acked.has(r.seq));
+  if (trip) app.setDue("uplink", Math.min(app.due("uplink"), trip.mono + hold));
 }
 
 /** A short message due this soon carries this wake's alarm instead of a search for a network that is not here. */
@@ -102,6 +123,7 @@ const bootFailed = (app: App) => app.local("uplink-failed", () => ({ v: false })
 export const uplinkDuty: Duty = Object.freeze({
   name: "uplink",
   phase: "deliver",
+  save: holdTrip,
   dueAt(app: App): number {
     // A modem found awake though it should doze in PSM: a session sets PSM again (modem-check-duty.ts).
     if (modemAwake(app).v && !app.ran.has("uplink")) return app.now();
@@ -147,6 +169,7 @@ export const uplinkDuty: Duty = Object.freeze({
           ack: (seqs) => {
             app.records.ack(seqs);
             delivered += seqs.length;
+            for (const q of seqs) ackedHere(app).add(q);
           },
         },
         config,

@@ -104,6 +104,7 @@ export const CONFIG_SPEC = Object.freeze({
   psm_active_s: num(0, 0, 3720, "requested PSM active time (T3324); 0 = PSM right after release"),
   edrx: num(0, 0, 1, "request eDRX while on truck power"),
   modem_check_s: num(1800, 0, 86400, "on battery, a modem left in PSM is checked this often (on a wake due anyway) for having lost PSM; 0 = off"),
+  trip_hold_s: num(1800, 0, 86400, "a trip report waits this long for a session it can ride (a report, an event); 0 = a session of its own at once"),
   // Beidou short message fallback
   rdss_dest: str("0000000", 7, "short-message destination id (command centre card)", (v) =>
     /^[0-9]{1,7}$/.test(v) ? undefined : "rdss_dest must be 1-7 digits",

@@ -58,6 +58,7 @@ export const PARAMS: readonly ParamSpec[] = Object.freeze([
   p(0xf032, "psm_active_s", "u16"),
   p(0xf033, "edrx", "u8"),
   p(0xf034, "modem_check_s", "u32"),
+  p(0xf035, "trip_hold_s", "u32"),
   // Beidou short message
   p(0xf040, "rdss_dest", "string"),
   p(0xf041, "rdss_after_s", "u32"),
