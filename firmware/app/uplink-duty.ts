@@ -59,7 +59,7 @@ function silentIntervalS(app: App): number {
 
 /**
  * Whether this wake's records call for a session of their own: anything but temperatures, and a trip report only
- * when it may not wait (trip_hold_s 0). A held trip report rides the next session, at the latest tripDeadline().
+ * when it may not wait (trip_hold_s 0). A held trip report rides the next session, at the latest holdTrip()'s.
  */
 function worthTheRadio(app: App): boolean {
   const hold = app.config.trip_hold_s > 0;
