@@ -36,8 +36,14 @@ export function isSealed(encrypt: number | undefined): boolean {
   return encrypt === SEALED || encrypt === SEALED_LZ4;
 }
 
+/** What the seal carries for a body, and the encryption field that says so. */
+export interface SealedPlain {
+  plain: Uint8Array;
+  encrypt: number;
+}
+
 /** What a sender seals for `body`: the compressed form when it is shorter, else the body itself. Deterministic. */
-export function sealedPlain(body: Uint8Array, compress: boolean): { plain: Uint8Array; encrypt: number } {
+export function sealedPlain(body: Uint8Array, compress: boolean): SealedPlain {
   if (!compress || body.length < 16) return { plain: body, encrypt: SEALED };
   const block = compressBlock(body);
   if (block.length + 2 >= body.length) return { plain: body, encrypt: SEALED };
@@ -78,7 +84,7 @@ export function sealFrame(
 
 /** Seals a plaintext already prepared for the encryption field it names (sealedPlain's output). */
 export function sealPlain(
-  c: Crypto, key: Uint8Array, dir: number, counter: number, h: FrameHeader, p: { plain: Uint8Array; encrypt: number },
+  c: Crypto, key: Uint8Array, dir: number, counter: number, h: FrameHeader, p: SealedPlain,
 ): Uint8Array {
   const { plain, encrypt } = p;
   const sh: FrameHeader = { ...h, encrypt };

@@ -18,10 +18,13 @@
 import type { Crypto } from "../../hal/ports";
 import { concat } from "../core/bytes";
 import { parseFrame, splitFrames } from "./frame";
-import { SEAL_BODY_OVERHEAD, UP, sealFrame, sealedPlain } from "./frame-seal";
+import { SEAL_BODY_OVERHEAD, UP, type SealedPlain, sealPlain, sealedPlain } from "./frame-seal";
+import { sameBytes } from "../security/ccm";
 import type { DatagramLink } from "./outbox";
 
 const RESEALS = 3;
+/** Bodies whose sealed plaintext is kept: the frames of one datagram (auth, report, batch) and a spare. */
+const PLAIN_MEMO = 4;
 
 export interface UplinkSealing {
   crypto: Crypto;
@@ -32,6 +35,11 @@ export interface UplinkSealing {
 
 export class SealedLink implements DatagramLink {
   readonly counters = { datagrams: 0, frames: 0, plainBytes: 0, sealedBytes: 0, resealed: 0, exhausted: 0 };
+  /**
+   * The latest bodies and what the seal carries for them: a frame is measured (wireSize) before it is sealed, and
+   * sealed again for every reseal and retransmission, with the same compressed plaintext (only the counter is new).
+   */
+  private readonly plains: { body: Uint8Array; p: SealedPlain }[] = [];
 
   constructor(
     private readonly inner: DatagramLink,
@@ -53,7 +61,16 @@ export class SealedLink implements DatagramLink {
     const r = parseFrame(frame);
     if ("error" in r) return frame.length + this.frameOverhead();
     const body = r.frame.body;
-    return frame.length - body.length + sealedPlain(body, true).plain.length + this.frameOverhead();
+    return frame.length - body.length + this.plainOf(body).plain.length + this.frameOverhead();
+  }
+
+  /** What the seal carries for `body`, compressed once per distinct body. */
+  private plainOf(body: Uint8Array): SealedPlain {
+    for (const e of this.plains) if (e.body.length === body.length && sameBytes(e.body, body)) return e.p;
+    const p = sealedPlain(body, true);
+    this.plains.push({ body: body.slice(), p });
+    if (this.plains.length > PLAIN_MEMO) this.plains.shift();
+    return p;
   }
 
   send(id: number, bytes: Uint8Array, expectReply: boolean, hold?: boolean): void {
@@ -84,7 +101,7 @@ export class SealedLink implements DatagramLink {
       if ("error" in r) continue; // the outbox only frames what parses; nothing else may leave unsealed
       const ctr = this.s.counter();
       if (ctr === undefined) return undefined;
-      const f = sealFrame(this.s.crypto, this.s.key, UP, ctr, r.frame.header, r.frame.body, true);
+      const f = sealPlain(this.s.crypto, this.s.key, UP, ctr, r.frame.header, this.plainOf(r.frame.body));
       parts.push(f);
       this.counters.frames++;
     }
