@@ -127,9 +127,14 @@ function printNode(runs: NodeRun[]): void {
     r.lifeDays === null ? "n/a" : fx(r.lifeDays, 0),
     r.lifeDays === null ? "n/a" : fx(r.lifeDays / 365, 1),
     fx(r.floorRatio, 2),
+    fx(r.formulaRatio, 2),
   ]);
-  console.log("energy (to the end of the trace; floor wakes/d: the boots the energy floor counts, one per distinct duty time)");
-  console.log(table(["trace", "days", "wakes/d", "floor wakes/d", "awake s/d", "mAh/d", "µA avg", "life d", "life y", "÷floor"], energy));
+  console.log(
+    "energy (to the end of the trace; floor wakes/d: the boots the energy floor counts, one per distinct duty time; ÷floor: the\n" +
+      "floor with a cold fix and an attach for the first report after each power-on, as POWER.md's table has them; ÷formula: the\n" +
+      "formula as written, every fix hot and every send from PSM)",
+  );
+  console.log(table(["trace", "days", "wakes/d", "floor wakes/d", "awake s/d", "mAh/d", "µA avg", "life d", "life y", "÷floor", "÷formula"], energy));
   const radio = runs.map(({ row: r }) => [
     r.trace,
     `${r.sessionsOk}/${r.sessions}`,
@@ -170,8 +175,8 @@ function printNode(runs: NodeRun[]): void {
     return [r.trace, fx(u.gapSearch, 3), fx(u.attach, 3), fx(u.coldStart, 3), fx(u.idleNoPsm, 3), fx(u.shortMessages, 3), fx(u.extraSamples, 3), fx(u.total, 3), fx(r.floorRatio, 2), fx(r.pricedRatio, 2)];
   });
   console.log(
-    "\nwhat the floor prices at nothing (mAh/d): searching where there is no network, attaching (power-on, after a gap or a reboot),\n" +
-      "the cold start where the receiver had no backup (power-on, a cut; beyond the hot fix the floor prices), the modem idle without\n" +
+    "\nwhat the floor prices at nothing (mAh/d): searching where there is no network, attaching beyond one per power-on (after a\n" +
+      "gap, a reboot), the receiver's start without backup beyond the cold fix the floor prices per power-on, the modem idle without\n" +
       "PSM (its own reboot), short messages, temperature records beyond the floor's count (each at a boot and a conversion, an upper\n" +
       "bound); ÷floor with and without them",
   );

@@ -4,10 +4,17 @@
  *
  *   floor = T × sleep floor + W × one boot + N_reports × (hot fix + one RAI send in its coverage class)
  *         + N_samples × one conversion per probe
+ *         + per power-on: (cold fix − hot fix) + one attach, for the first report after it
  *
  * Reports follow the configured interval for the motion state the trace implies (moving / stopped / parked, on
  * battery or truck power), restarting at every ignition edge, plus one per alarm. Reports due while coverage is
  * `none` need their fix but share one batched send when coverage returns.
+ *
+ * The last line is POWER.md's own table applied to the formula's "hot fix + RAI send" where that cannot be had: a
+ * power-on (the trace's start, the end of each power cut) leaves the receiver without its backup ("off (no
+ * backup): next start is cold", 45 s) and the modem unregistered ("attach after power-on", 10 s at 60 mA), so the
+ * first report after it costs a cold fix and an attach whatever the firmware. `formulaMah` keeps the formula as
+ * written, without that line.
  */
 import type { Config } from "../../firmware/config/config";
 import type { MotionKind } from "../../firmware/gnss/motion";
@@ -25,6 +32,12 @@ export interface Floor {
   sends: number;
   /** The same charge split by the component that draws it (the sum is mAh), for the bench's breakdown. */
   byComponent: Record<Component, number>;
+  /** Power-ons followed by a report: each prices a cold fix instead of a hot one, and an attach. */
+  powerOns: number;
+  /** What those power-ons add (cold fix beyond the hot one, attach), by component; included in mAh. */
+  powerOnMah: { gnss: number; modem: number };
+  /** The formula as POWER.md writes it: every fix hot, every send from PSM (mAh less the power-ons' share). */
+  formulaMah: number;
 }
 
 const MOVING_MPS = 1.5;
@@ -59,6 +72,31 @@ export function requiredReports(world: World, cfg: Config): number[] {
     t = Math.max(next, t + 1);
   }
   return out;
+}
+
+/**
+ * Times (s) the device powers on: the trace's start and the end of every power cut (a cut that ends after the
+ * trace does not count).
+ */
+export function powerOnTimes(world: World): number[] {
+  const tr = world.trace;
+  const ends = tr.faults.filter((f) => f.kind === "power-cut").map((f) => f.t + f.for);
+  return [0, ...ends.filter((t) => t < tr.duration)].sort((a, b) => a - b);
+}
+
+/**
+ * How many power-ons a required report follows before the next power-on (each such report is the first after its
+ * power-on: the receiver starts cold, the modem attaches); a power-on with none before the next one costs nothing.
+ */
+export function powerOnsWithReport(powerOns: readonly number[], reports: readonly number[]): number {
+  let n = 0;
+  let r = 0;
+  for (let i = 0; i < powerOns.length; i++) {
+    const next = i + 1 < powerOns.length ? powerOns[i + 1] : Infinity;
+    while (r < reports.length && reports[r] < powerOns[i]) r++;
+    if (r < reports.length && reports[r] < next) n++;
+  }
+  return n;
 }
 
 export function energyFloor(world: World, cfg: Config, table: PowerTable, alarms: number, shareS = 5): Floor {
@@ -101,6 +139,14 @@ export function energyFloor(world: World, cfg: Config, table: PowerTable, alarms
   by.modem += alarms * sendMah(false);
   sends += alarms;
 
+  const powerOns = powerOnsWithReport(powerOnTimes(world), reports);
+  const powerOnMah = {
+    gnss: (powerOns * table.gnss_on_mA * Math.max(0, table.gnss_cold_s - table.gnss_hot_s)) / 3600,
+    modem: (powerOns * table.modem_attach_mA * table.modem_attach_s) / 3600,
+  };
+  by.gnss += powerOnMah.gnss;
+  by.modem += powerOnMah.modem;
+
   // The sleep floor, component by component: ESP32 deep sleep, modem PSM, GNSS backup, board.
   by.mcu += table.mcu_sleep_mA * hours + (boots * table.mcu_run_mA * table.mcu_boot_s) / 3600;
   by.modem += table.modem_psm_mA * hours;
@@ -109,5 +155,6 @@ export function energyFloor(world: World, cfg: Config, table: PowerTable, alarms
   by.probes += (samples.length * probes * table.ds18b20_mA * table.ds18b20_conv_s) / 3600;
   let mAh = 0;
   for (const c of Object.keys(by) as Component[]) mAh += by[c];
-  return { mAh, reports: reports.length + alarms, samples: samples.length, boots, sends, byComponent: by };
+  const formulaMah = mAh - powerOnMah.gnss - powerOnMah.modem;
+  return { mAh, reports: reports.length + alarms, samples: samples.length, boots, sends, byComponent: by, powerOns, powerOnMah, formulaMah };
 }

@@ -24,6 +24,9 @@ export interface Summary {
   floor_wakes: number; // boots the floor counts: distinct times a report or a temperature record is due
   floor_samples: number; // temperature records the floor counts (one per temp_log_s)
   floor_by_component: Record<Component, number>; // the floor's share of each component (sums to floor_mAh)
+  floor_power_ons: number; // power-ons (trace start, end of a cut) the floor prices a cold fix and an attach for
+  floor_formula_mAh: number; // POWER.md's formula as written: every fix hot, every send from PSM
+  floor_formula_ratio: number; // energy_mAh ÷ floor_formula_mAh
   battery_life_days: number | null; // null when the battery was not drawn (truck power throughout)
   by_component: Record<Component, number>;
   fixes: number;
@@ -37,7 +40,7 @@ export interface Summary {
   modem_gap_search_mAh: number; // the part of modem_search_mAh with no cell there (a coverage gap)
   modem_idle_no_psm_mAh: number; // part of modem_mAh idle with no PSM requested (after a power-on or its own reboot)
   gnss_no_backup_mAh: number; // part of gnss_mAh from a start without backup (power-on, a power cut) to its fix
-  gnss_no_backup_fixes: number; // the fixes that ended those starts (each cold: the floor prices it hot)
+  gnss_no_backup_fixes: number; // the fixes that ended those starts (each cold, as the floor prices one per power-on)
   records_created: number;
   records_delivered: number;
   records_lost: number;
