@@ -20,6 +20,7 @@ import type { App } from "./app";
 import { coldChain, saveColdChain } from "./coldchain-context";
 import { SHARE_MS, type Duty } from "./duty";
 import { recordAt } from "./record-at";
+import { rememberIgnition } from "./cut-memory";
 
 /** Deep-sleep wake to the first line of JS (POWER.md: about 0.15 s); the waking edge came that much earlier. */
 export const BOOT_LATENCY_MS = 150;
@@ -133,6 +134,7 @@ class Inputs {
     else {
       app.state.acc = edge.level;
       if (!edge.level) app.state.accOffAt = edge.at;
+      rememberIgnition(app);
       // Ignition on or off is news the platform wants at once, not at the next scheduled report.
       app.setDue("position", Math.min(app.due("position"), app.now()));
     }

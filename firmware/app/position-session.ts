@@ -18,6 +18,7 @@ import type { GnssFix } from "../gnss/gnss-fix";
 import type { AntennaStatus } from "../gnss/gnss-parser";
 import { GnssReceiver, type GnssEvent } from "../gnss/gnss-receiver";
 import { updateMotion } from "../gnss/motion";
+import { recallAfterCut, rememberIgnition } from "./cut-memory";
 import { nextReportAt, reportTriggered, type ReportTrigger } from "../gnss/report-schedule";
 import type { AlarmCode } from "../store/track-record";
 import type { App } from "./app";
@@ -185,10 +186,15 @@ export class PositionSession {
     if (this.wasTracking) m.history.ttf = { ...learned };
     const summary = fixSummary(fix, app.utc());
     if (summary) app.state.lastFix = summary;
+    // The first fix after a power cut brings the wall time back: the parked state and the platform's position
+    // from before the cut with it (cut-memory.ts).
+    const recalled = recallAfterCut(app, summary, app.config.park_after_s);
+    if (recalled) m.motion = recalled;
     // 1e-7° is what a record keeps; the extra digits would only fatten the retained snapshots.
     const lat = fix.lat === undefined ? undefined : round7(fix.lat);
     const lon = fix.lon === undefined ? undefined : round7(fix.lon);
     m.motion = updateMotion(m.motion, { now, acc: app.state.acc, speed: fix.speed, lat, lon }, app.config);
+    rememberIgnition(app);
     app.emit("fix", { start, ttf_ms: ttfMs, sats: fix.satsUsed, hdop: fix.hdop });
     this.alarm(BIT.gnssFault, false, "gnss-fault");
     if (summary) checkAreas(app, summary);

@@ -24,6 +24,7 @@ import { saveConfig } from "../config/config";
 import { loadAreas, saveAreas } from "./area-store";
 import type { Duty, LinkHealth } from "./duty";
 import { clearHoles, holeHere } from "./coverage-holes";
+import { rememberAttach, rememberPosition } from "./cut-memory";
 import { gate, loadMemory, nbiotView, pruneLedger, undelivered } from "./rdss-memory";
 import { hasSeq } from "../rdss/seq-ranges";
 import { isRaise } from "../rdss/fallback-policy";
@@ -201,9 +202,14 @@ export const uplinkDuty: Duty = Object.freeze({
         bootFailed(app).v = true;
         app.setDue("uplink", noteFailure(app, reason === "no-coverage").at);
       }
-      if (delivered > 0 && app.fresh.some((r) => r.kind === "position")) health.lastPositionAckAt = now;
+      if (delivered > 0 && app.fresh.some((r) => r.kind === "position")) {
+        health.lastPositionAckAt = now;
+        rememberPosition(app);
+      }
       app.saveMod("nbiot", health);
-      app.saveMod("link", link.snapshot());
+      const snap = link.snapshot();
+      app.saveMod("link", snap);
+      rememberAttach(app, snap.attachMs);
       noteModemTalk(app);
       app.saveMod("session", session.snapshot());
       secured.settle();

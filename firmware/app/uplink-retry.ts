@@ -38,6 +38,7 @@ import { reportIntervalMs } from "../gnss/report-schedule";
 import type { MotionState } from "../gnss/motion";
 import type { App } from "./app";
 import { markHole } from "./coverage-holes";
+import { storedAttach } from "./cut-memory";
 import { stalePositionAt } from "./rdss-memory";
 
 export const RETRY_FIRST_MS = 10 * 60_000;
@@ -158,7 +159,8 @@ export function registerWaitMs(app: App): number | undefined {
   const s = retryState(app);
   const gap = !!s && s.noCoverage;
   if (gap && s!.streak % REGISTER_FULL_EVERY === 0) return undefined;
-  const learned = app.mod<LinkSnapshot>("link")?.attachMs;
+  // After a power cut the link starts blank: the attach time learned before it (cut-memory.ts) still holds here.
+  const learned = app.mod<LinkSnapshot>("link")?.attachMs ?? storedAttach(app);
   if (typeof learned === "number" && learned >= 0) {
     return Math.min(DEFAULT_TIMINGS.registerMs, Math.max(REGISTER_MIN_MS, ATTACH_MARGIN * learned));
   }
