@@ -50,10 +50,13 @@ export const RETRY_PARKED_MAX_MS = 24 * 3600_000;
 /** Registration wait while the network was recently missing: an attach in CE2 takes ~40 s, plus modem boot. */
 export const REGISTER_SHORT_MS = 60_000;
 export const REGISTER_FULL_EVERY = 4;
-/** The least registration wait however fast attaches have been: three of POWER.md's 10 s attaches. */
-export const REGISTER_MIN_MS = 30_000;
 /** A search waits this many times the slowest recent attach. */
 export const ATTACH_MARGIN = 2;
+/**
+ * The least registration wait however fast attaches have been: the same margin on POWER.md's 10 s attach. A
+ * network slower than that (CE2 takes ~40 s) is found by the periodic full wait (REGISTER_FULL_EVERY).
+ */
+export const REGISTER_MIN_MS = ATTACH_MARGIN * 10_000;
 
 const MOD = "uplink-retry";
 
