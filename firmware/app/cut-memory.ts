@@ -1,6 +1,7 @@
 /**
  * What the energy policy must not forget at a power cut, kept in NVS (key `cut_memory`): how long an attach takes
- * here, since when the ignition has been off and where, and how fresh the position the platform holds is. RTC
+ * here and whether the unit is in a coverage gap, since when the ignition has been off and where, and how fresh
+ * the position the platform holds is. RTC
  * memory (app.mods) stays the working copy; this one is read once, at the first fix after a power-on, when the
  * wall time is known again.
  *
@@ -11,10 +12,12 @@
  * search at attach current or a 20 J message.
  *
  * States: absent (never written, or unreadable: forgotten, the old behaviour) | stored JSON
- *   { attach?: ms, off?: UTC ms the ignition went off, lat?, lon?: where the unit stood then, pos?: UTC ms }.
+ *   { attach?: ms, gap?: true while searches find no network, off?: UTC ms the ignition went off, lat?, lon?:
+ *   where the unit stood then, pos?: UTC ms }.
  * Times are UTC because the monotonic clock may restart at a power-on (the ESP32's RTC timer); they are taken
  * back into the monotonic frame only once the wall time is known, by its difference from now.
- * Writes: only when a value changes — the learned attach by a second or more, the ignition at its edges (and once
+ * Writes: only when a value changes — the learned attach by a second or more, the gap flag at a gap's first failed
+ * search and at the next delivery, the ignition at its edges (and once
  * at the first fix with it off), the platform's position when it is an hour newer than the stored one (so after
  * a cut the position counts at most an hour older than it is: a short message can only come earlier, never later).
  */
@@ -35,6 +38,8 @@ const RECALLED = "cut-recalled";
 
 export interface CutMemory {
   attach?: number;
+  /** A search found no network and no session has delivered since: the unit was in a coverage gap. */
+  gap?: boolean;
   off?: number;
   lat?: number;
   lon?: number;
@@ -57,6 +62,7 @@ export function loadCutMemory(app: App): CutMemory {
   const r = o as Record<string, unknown>;
   const out: CutMemory = {};
   if (isNum(r.attach) && r.attach >= 0) out.attach = r.attach;
+  if (r.gap === true) out.gap = true;
   if (isNum(r.off)) out.off = r.off;
   if (isNum(r.lat) && isNum(r.lon) && Math.abs(r.lat) <= 90 && Math.abs(r.lon) <= 180) {
     out.lat = r.lat;
@@ -70,6 +76,7 @@ export function loadCutMemory(app: App): CutMemory {
 function store(app: App, m: CutMemory): void {
   const o: CutMemory = {};
   if (m.attach !== undefined) o.attach = m.attach;
+  if (m.gap === true) o.gap = true;
   if (m.off !== undefined) o.off = m.off;
   if (m.lat !== undefined && m.lon !== undefined) {
     o.lat = m.lat;
@@ -88,9 +95,25 @@ export function rememberAttach(app: App, ms: number | undefined): void {
   store(app, { ...m, attach: Math.round(ms) });
 }
 
-/** How long an attach took here before the last power cut (ms), if known. */
-export function storedAttach(app: App): number | undefined {
-  return loadCutMemory(app).attach;
+/** A search found no network (true), or a session delivered (false). */
+export function rememberGap(app: App, gap: boolean): void {
+  const m = loadCutMemory(app);
+  if ((m.gap === true) === gap) return;
+  const next = { ...m };
+  if (gap) next.gap = true;
+  else delete next.gap;
+  store(app, next);
+}
+
+/**
+ * How long an attach took here before the last power cut (ms), when the cut came in a coverage gap: there the
+ * next search most likely finds no network, and the learned wait bounds what it costs. Undefined otherwise: a
+ * power-on elsewhere may meet a network in CE2, whose attach (~40 s) the learned wait would cut short, so the
+ * link's own wait stands.
+ */
+export function attachInGap(app: App): number | undefined {
+  const m = loadCutMemory(app);
+  return m.gap ? m.attach : undefined;
 }
 
 /**

@@ -38,7 +38,7 @@ import { reportIntervalMs } from "../gnss/report-schedule";
 import type { MotionState } from "../gnss/motion";
 import type { App } from "./app";
 import { markHole } from "./coverage-holes";
-import { storedAttach } from "./cut-memory";
+import { attachInGap, rememberGap } from "./cut-memory";
 import { stalePositionAt } from "./rdss-memory";
 
 export const RETRY_FIRST_MS = 10 * 60_000;
@@ -101,6 +101,7 @@ export function backoffCapMs(app: App, noCoverage = false): number {
 /** A session delivered everything it had: the next failure starts a fresh backoff. */
 export function noteSuccess(app: App): void {
   app.saveMod(MOD, undefined);
+  rememberGap(app, false);
 }
 
 /**
@@ -123,7 +124,10 @@ export function noteFailure(app: App, noCoverage: boolean): RetryState {
   const parkedGap = noCoverage && parkedOnBattery(app);
   if (parkedGap) least *= 2 ** Math.min(streak - 1, 10);
   const b = Math.min(cap, Math.max(backoffMs(streak, cap), least));
-  if (noCoverage) markHole(app);
+  if (noCoverage) {
+    markHole(app);
+    rememberGap(app, true);
+  }
   // Not after the short message that a stale position would send: the search comes first, in the same wake
   // (one already due and not sent, held by the card's interval, beams or the energy cap, changes nothing).
   const stale = stalePositionAt(app);
@@ -162,8 +166,9 @@ export function registerWaitMs(app: App): number | undefined {
   const s = retryState(app);
   const gap = !!s && s.noCoverage;
   if (gap && s!.streak % REGISTER_FULL_EVERY === 0) return undefined;
-  // After a power cut the link starts blank: the attach time learned before it (cut-memory.ts) still holds here.
-  const learned = app.mod<LinkSnapshot>("link")?.attachMs ?? storedAttach(app);
+  // After a power cut in a coverage gap the link starts blank: the attach time learned before it still bounds a
+  // search there (cut-memory.ts).
+  const learned = app.mod<LinkSnapshot>("link")?.attachMs ?? attachInGap(app);
   if (typeof learned === "number" && learned >= 0) {
     return Math.min(DEFAULT_TIMINGS.registerMs, Math.max(REGISTER_MIN_MS, ATTACH_MARGIN * learned));
   }

@@ -23,14 +23,16 @@ interface Ev {
   f: Record<string, string>;
 }
 
-function run(route: unknown[]) {
+const GAP = [{ t: 0, nbiot: "good" }, { t: 10 * H, nbiot: "none" }, { t: 26 * H, nbiot: "good" }];
+
+function run(route: unknown[], network: unknown[] = GAP) {
   const trace = validateTrace({
     start: "2026-07-01T06:00:00+08:00",
     duration: 30 * H,
     seed: 3,
     device: { id: "13800138000", rdss: "bds3-4.0" },
     route,
-    network: [{ t: 0, nbiot: "good" }, { t: 10 * H, nbiot: "none" }, { t: 26 * H, nbiot: "good" }],
+    network,
     rdssSky: [{ t: 0, beams: 2 }],
     faults: [{ t: CUT, kind: "power-cut", for: 5 }],
   });
@@ -56,7 +58,7 @@ const parkedMs = CONFIG_SPEC.rep_parked_s.def * 1000;
 describe("a power cut while parked in a coverage gap", () => {
   const still = run([{ t: 0, lat: 39.0, lon: 117.7 }]);
 
-  test("NVS keeps the learned attach, the ignition-off time and place, and the platform's position", () => {
+  test("NVS keeps the learned attach, the gap flag, the ignition-off time and place, and the platform's position", () => {
     const m = JSON.parse(still.settings.get(CUT_MEMORY_SETTING)!);
     expect(m.attach).toBeGreaterThan(0);
     expect(m.attach).toBeLessThan(DEFAULT_TIMINGS.registerMs / 2);
@@ -64,6 +66,7 @@ describe("a power cut while parked in a coverage gap", () => {
     expect(m.lat).toBeCloseTo(39.0, 3);
     expect(m.lon).toBeCloseTo(117.7, 3);
     expect(Number.isFinite(m.pos)).toBe(true);
+    expect(m.gap).toBeUndefined(); // the network came back and a session delivered
   });
 
   test("the first search after the cut waits as long as before it, not the link's full wait", () => {
@@ -85,6 +88,15 @@ describe("a power cut while parked in a coverage gap", () => {
     const tx = still.evs.filter((e) => e.name === "rdss-tx");
     for (const e of tx) expect(e.t - lastAck.t).toBeGreaterThan(23 * H);
     expect(still.r.summary.records_lost).toBe(0);
+  });
+
+  test("a power cut outside a gap keeps the link's own wait: an attach in CE2 (about 40 s) still succeeds", () => {
+    const poor = run([{ t: 0, lat: 39.0, lon: 117.7 }], [{ t: 0, nbiot: "good" }, { t: 10 * H, nbiot: "poor" }]);
+    const after = poor.evs.filter((e) => e.name === "uplink" && e.t > CUT);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after[0].f.ok).toBe("1");
+    expect(failed(poor.evs)).toEqual([]);
+    expect(poor.evs.filter((e) => e.name === "rdss-tx")).toEqual([]);
   });
 
   test("a unit moved while its power was off is not taken for parked: it retries sooner than a parked report", () => {
