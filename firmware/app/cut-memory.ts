@@ -1,9 +1,8 @@
 /**
  * What the energy policy must not forget at a power cut, kept in NVS (key `cut_memory`): how long an attach takes
  * here and whether the unit is in a coverage gap, since when the ignition has been off and where, and how fresh
- * the position the platform holds is. RTC
- * memory (app.mods) stays the working copy; this one is read once, at the first fix after a power-on, when the
- * wall time is known again.
+ * the position the platform holds is. RTC memory (app.mods) stays the working copy; this one is read once, at the
+ * first fix after a power-on, when the wall time is known again.
  *
  * Without it, a unit whose supply drops while it stands parked in a coverage gap wakes as a new one: the first
  * search waits the link's full 120 s (nothing learned), the ignition seems to have gone off at the power-on (so the
@@ -17,9 +16,10 @@
  * Times are UTC because the monotonic clock may restart at a power-on (the ESP32's RTC timer); they are taken
  * back into the monotonic frame only once the wall time is known, by its difference from now.
  * Writes: only when a value changes — the learned attach by a second or more, the gap flag at a gap's first failed
- * search and at the next delivery, the ignition at its edges (and once
- * at the first fix with it off), the platform's position when it is an hour newer than the stored one (so after
- * a cut the position counts at most an hour older than it is: a short message can only come earlier, never later).
+ * search and at the next delivery, the ignition at its edges (and at the first fix with it off), the place when a
+ * fix with the ignition off moves it by 1e-4°, the platform's position when it is an hour newer than the stored
+ * one (so after a cut the position counts at most an hour older than it is: a short message can only come
+ * earlier, never later).
  */
 import type { FixSummary } from "../store/track-record";
 import type { MotionState } from "../gnss/motion";
