@@ -135,15 +135,17 @@ export function pruneLedger(app: App, l: RdssLedger): RdssLedger {
 }
 
 /**
- * The records the policy chooses from: alarms first (none skipped), then door and trip events, then the rest,
- * PEEK_MAX of them past those already sent by short message (the log reads those too: it has no way to skip
- * them, so the cost grows with what went by short message and is still unacknowledged, only while NB-IoT fails).
+ * The records the policy chooses from: alarms first (none skipped), then door and trip events, then the rest
+ * newest first, PEEK_MAX of them past those already sent by short message (the log reads those too: it has no way
+ * to skip them, so the cost grows with what went by short message and is still unacknowledged, only while NB-IoT
+ * fails). Newest first, because a message carries the position now and what fits after it: the oldest of a long
+ * gap's backlog would give the platform a position hours old, and leave it stale for the next message.
  * `eventsOnly`: alarms, door and trip events alone, the records that decide whether a message is due (the policy
  * reads the routine ones only to fill a message that goes anyway); the routine records are not read nor decrypted.
  */
 export function undelivered(app: App, l: RdssLedger, eventsOnly = false): TrackRecord[] {
   const pending = app.records.pending();
-  return pending === 0 ? [] : app.records.peekPriority(Math.min(pending, PEEK_MAX + countSeqs(l.sent)), eventsOnly ? 1 : 2);
+  return pending === 0 ? [] : app.records.peekPriority(Math.min(pending, PEEK_MAX + countSeqs(l.sent)), eventsOnly ? 1 : 2, true);
 }
 
 /** The NB-IoT side as the policy sees it; no health record (after a power loss) reads as "working". */

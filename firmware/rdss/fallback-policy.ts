@@ -45,7 +45,7 @@ export interface PolicyInput {
     failingSinceMs?: number; // first failed delivery since the last success; undefined = last one succeeded
   };
   lastDeliveredPositionMs?: number; // monotonic creation time of the newest position the server has (undefined = none)
-  undelivered: readonly TrackRecord[]; // the record log's unacknowledged records, oldest first
+  undelivered: readonly TrackRecord[]; // the record log's unacknowledged records (any order: the policy sorts)
   card?: CardInfo; // from the driver's snapshot; undefined = never read
   nextSendMs?: number; // from the driver's snapshot
   beams?: { usable: number; atMs: number }; // the last beam report, if any

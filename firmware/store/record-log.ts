@@ -188,12 +188,16 @@ export class RecordLog {
 
   /**
    * Up to max undelivered records: alarms first, then door and trip events, then the rest; oldest first within.
-   * `lastRank` 1 stops after the events (the routine records are never read, nor decrypted).
+   * `lastRank` 1 stops after the events (the routine records are never read, nor decrypted). `newestRoutine`
+   * takes the routine records newest first instead: what a message that can carry only a few wants (the position
+   * now, not the oldest of a long backlog).
    */
-  peekPriority(max: number, lastRank = 2): TrackRecord[] {
+  peekPriority(max: number, lastRank = 2, newestRoutine = false): TrackRecord[] {
     const out: TrackRecord[] = [];
     for (let rank = 0; rank <= lastRank && out.length < max; rank++) {
-      for (const r of this.collect(max - out.length, (kind) => PRIORITY[kind] === rank)) out.push(r);
+      const want = (kind: RecordKind) => PRIORITY[kind] === rank;
+      const got = newestRoutine && rank === 2 ? this.collect(max - out.length, want, true) : this.collect(max - out.length, want);
+      for (const r of got) out.push(r);
     }
     return out;
   }
@@ -250,10 +254,21 @@ export class RecordLog {
     addSavedCounters(this.c, snap);
   }
 
-  private collect(max: number, want: (kind: RecordKind) => boolean): TrackRecord[] {
+  /** Up to max undelivered records of the kinds wanted, oldest first (newest first with `newest`). */
+  private collect(max: number, want: (kind: RecordKind) => boolean, newest = false): TrackRecord[] {
     const out: TrackRecord[] = [];
     if (max <= 0 || this.pending() === 0) return out;
     const index = this.idx();
+    if (newest) {
+      for (let i = index.length - 1; i >= 0 && out.length < max; i--) {
+        if (!want(index.kind(i))) continue;
+        // A corrupt record leaves the index here; the ones below i keep their places.
+        const rec = this.readRecord(i);
+        if (rec) out.push(rec);
+        else this.discardCorrupt(i);
+      }
+      return out;
+    }
     for (let i = 0; i < index.length && out.length < max; ) {
       if (!want(index.kind(i))) {
         i++;

@@ -47,6 +47,19 @@ describe("record log: the events alone, and the oldest pending seq", () => {
     expect(counter.opened).toBe(4 + 120);
   });
 
+  it("peekPriority(max, 2, true) takes the routine records newest first, after every event, opening only those", () => {
+    const { flash, seqs, snap } = backlog();
+    const { sealer, counter } = countingSealer();
+    const log = RecordLog.open(flash, undefined, snap, sealer);
+    const got = log.peekPriority(14, 2, true);
+    const events = ["alarm", "door", "trip"].flatMap((k) => seqs.filter((s) => s.kind === k));
+    const newest = seqs.filter((s) => s.kind === "temperature").slice(-10).reverse();
+    expect(got).toEqual(events.concat(newest).map((s) => withSeq(s.seq, makeRecord(s.n, s.kind))));
+    expect(counter.opened).toBe(14);
+    // The default stays oldest first.
+    expect(log.peekPriority(5)[4]).toEqual(withSeq(seqs[0].seq, makeRecord(0, "temperature")));
+  });
+
   it("oldestSeq() is the first undelivered seq, read from the index without opening a body", () => {
     const { flash, seqs, snap } = backlog();
     const { sealer, counter } = countingSealer();
