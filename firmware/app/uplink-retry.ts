@@ -27,7 +27,8 @@
  *    learned is still found;
  *  - the attempt never comes after the short message a stale position would send (rdss-memory.ts): uplink runs
  *    before the short message in a wake, a search costs a third of a message, and a delivery makes it moot;
- *  - every no-coverage failure marks the place (coverage-holes.ts).
+ *  - every no-coverage failure marks the place (coverage-holes.ts) and the gap (cut-memory.ts: after a power cut
+ *    in a gap, the attach time learned before it still bounds the next search).
  *
  * State (app.mod("uplink-retry"), small JSON): streak of failed sessions, when the backoff window opens and ends,
  * whether the last failure was a missing network.
