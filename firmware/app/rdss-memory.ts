@@ -187,12 +187,19 @@ export function gate(app: App, m: RdssMemory, records: readonly TrackRecord[], n
   });
 }
 
-/** The newest position the platform has (NB-IoT ack or short message) and how old it may grow before a message goes. */
+/**
+ * The newest position the platform has (NB-IoT ack or short message) and how old it may grow before a message goes:
+ * a day while the unit is parked and its ignition has been off since before that position (a truck does not drive
+ * with its engine off, and a parked fix that moved ends "parked"), rdss_stale_s otherwise.
+ */
 function staleness(app: App, m: RdssMemory): { lastPos: number; staleS: number } {
   const h = app.mod<LinkHealth>("nbiot");
   const lastPos = Math.max(isNum(h?.lastPositionAckAt) ? h!.lastPositionAckAt : -Infinity, m.posAt ?? -Infinity);
   const motion = app.mod<MotionState>("motion");
-  const unmoved = motion?.kind === "parked" && isNum(motion.since) && motion.since <= lastPos;
+  // Off since: the ignition edge, not when "parked" began (park_after_s later): a position sent in between is
+  // still where the unit stands.
+  const offSince = isNum(motion?.accOffAt) ? motion!.accOffAt : motion?.since;
+  const unmoved = motion?.kind === "parked" && isNum(offSince) && offSince <= lastPos;
   return { lastPos, staleS: unmoved ? Math.max(app.config.rdss_stale_s, PARKED_STALE_MS / 1000) : app.config.rdss_stale_s };
 }
 
