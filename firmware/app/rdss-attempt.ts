@@ -106,7 +106,10 @@ export class RdssAttempt {
         return this.close("sent");
       }
       case "rdss-failed":
-        if (e.reason === "no-beams" || e.reason === "power-not-locked") this.m.beams = { usable: 0, atMs: now };
+        if (e.reason === "no-beams" || e.reason === "power-not-locked") {
+          const b = this.m.beams;
+          this.m.beams = { usable: 0, atMs: now, misses: (b && b.usable === 0 ? (b.misses ?? 1) : 0) + 1 };
+        }
         // The driver moved nextSendMs for "interval" and the card in its snapshot for "too-large": the policy
         // knows when to try again. Anything else (no card, refused, no feedback) waits HOLD_MS.
         else if (e.reason !== "interval" && e.reason !== "too-large") this.m.holdUntil = now + HOLD_MS;

@@ -42,7 +42,7 @@ export const PEEK_MAX = 128;
 export interface RdssMemory {
   drv: RdssSnapshot; // the driver's: card, last and next allowed send
   ledger: RdssLedger; // today's energy and the seqs sent by short message
-  beams?: { usable: number; atMs: number }; // what the module saw on its last try
+  beams?: { usable: number; atMs: number; misses?: number }; // what the module saw on its last try (misses: tries in a row with no beam)
   holdUntil?: number; // monotonic ms; set after a try that failed without a retry time
   posAt?: number; // creation time of the newest record sent by short message (each carries the last known fix)
   cmds: { applied: number; rejected: number }; // text commands from the centre
@@ -84,7 +84,7 @@ export function loadMemory(app: App): RdssMemory {
   return {
     drv: { card: card(d.card), lastSendMs: optNum(d.lastSendMs), nextSendMs: optNum(d.nextSendMs) },
     ledger: isNum(l.day) && isNum(l.usedJ) ? { day: l.day, usedJ: l.usedJ, sent: checkRanges(l.sent, LEDGER_RANGES) } : newLedger(),
-    beams: b && isNum(b.usable) && isNum(b.atMs) ? { usable: b.usable, atMs: b.atMs } : undefined,
+    beams: b && isNum(b.usable) && isNum(b.atMs) ? { usable: b.usable, atMs: b.atMs, ...(isNum(b.misses) ? { misses: b.misses } : {}) } : undefined,
     holdUntil: optNum(o.holdUntil),
     posAt: optNum(o.posAt),
     cmds: { applied: optNum(c.applied) ?? 0, rejected: optNum(c.rejected) ?? 0 },
@@ -163,11 +163,18 @@ export function fallbackFrom(app: App): number {
 }
 
 /**
- * The policy's answer at nowMs, with the duty's own holds: a try that failed without a retry time, and an energy
- * reserve so that a try always has at least MIN_TRY_MS of powered time left under the daily cap.
+ * The policy's answer at nowMs, with the duty's own holds: a try that failed without a retry time; a parked unit
+ * whose last try found no beam and that has not moved since (its ignition off from before that try: under a roof,
+ * the sky does not change until it drives) tries again a day later, not at the policy's shorter backoff; and an
+ * energy reserve so that a try always has at least MIN_TRY_MS of powered time left under the daily cap.
  */
 export function gate(app: App, m: RdssMemory, records: readonly TrackRecord[], nowMs: number): PolicyDecision {
   if (m.holdUntil !== undefined && nowMs < m.holdUntil) return { action: "wait", reason: "no-beams", retryAtMs: m.holdUntil };
+  const b = m.beams;
+  const parkedSince = parkedOffSince(app);
+  if (b && b.usable === 0 && parkedSince <= b.atMs && nowMs < b.atMs + PARKED_STALE_MS) {
+    return { action: "wait", reason: "no-beams", retryAtMs: b.atMs + PARKED_STALE_MS };
+  }
   const { lastPos, staleS } = staleness(app, m);
   return decide({
     nowMs,
@@ -187,6 +194,14 @@ export function gate(app: App, m: RdssMemory, records: readonly TrackRecord[], n
   });
 }
 
+/** Since when a parked unit's ignition has been off (monotonic ms), or Infinity when it is not parked. */
+function parkedOffSince(app: App): number {
+  const motion = app.mod<MotionState>("motion");
+  if (motion?.kind !== "parked") return Infinity;
+  const off = isNum(motion.accOffAt) ? motion.accOffAt : motion.since;
+  return isNum(off) ? off : Infinity;
+}
+
 /**
  * The newest position the platform has (NB-IoT ack or short message) and how old it may grow before a message goes:
  * a day while the unit is parked and its ignition has been off since before that position (a truck does not drive
@@ -195,11 +210,9 @@ export function gate(app: App, m: RdssMemory, records: readonly TrackRecord[], n
 function staleness(app: App, m: RdssMemory): { lastPos: number; staleS: number } {
   const h = app.mod<LinkHealth>("nbiot");
   const lastPos = Math.max(isNum(h?.lastPositionAckAt) ? h!.lastPositionAckAt : -Infinity, m.posAt ?? -Infinity);
-  const motion = app.mod<MotionState>("motion");
   // Off since: the ignition edge, not when "parked" began (park_after_s later): a position sent in between is
   // still where the unit stands.
-  const offSince = isNum(motion?.accOffAt) ? motion!.accOffAt : motion?.since;
-  const unmoved = motion?.kind === "parked" && isNum(offSince) && offSince <= lastPos;
+  const unmoved = parkedOffSince(app) <= lastPos;
   return { lastPos, staleS: unmoved ? Math.max(app.config.rdss_stale_s, PARKED_STALE_MS / 1000) : app.config.rdss_stale_s };
 }
 

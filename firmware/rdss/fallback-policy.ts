@@ -2,8 +2,8 @@
  * When to spend a Beidou short message (a pure function of now, configuration and history; the app asks it once
  * per wake and drives RdssDriver with the answer). A message costs on the order of 100 NB-IoT sends, so it is the
  * last resort: only when NB-IoT has failed for rdss_after_s or has no coverage, and only for an undelivered alarm
- * raise or a delivered position older than rdss_stale_s; never before the card's interval, never right after the module
- * saw no beams, and never past the daily energy cap rdss_daily_j. An alarm's clear is good news that does not
+ * raise or a delivered position older than rdss_stale_s; never before the card's interval, never within the backoff
+ * after tries that saw no beam (noBeamWaitMs), and never past the daily energy cap rdss_daily_j. An alarm's clear is good news that does not
  * call for a message of its own (20 J, a third of a parked day's charge): it rides first in the next message that
  * goes (another raise, the stale position), or over NB-IoT when that is back. Records sent this way stay in the log until an
  * NB-IoT ack (the server dedupes by sequence); the ledger remembers them so they do not go twice by short message.
@@ -18,8 +18,21 @@ import { addSeqs, dropBelow, hasSeq, removeSeqs, type SeqRanges } from "./seq-ra
 export const RDSS_MESSAGE_J = 20;
 /** Standby receive while powered (200 mA at 3.3 V), for charging power-on time against the cap. */
 export const RDSS_STANDBY_W = 0.66;
-/** After a try that found no usable beam, wait this long before powering the module again. */
+/**
+ * After a try that found no usable beam, wait this long before powering the module again, twice as long after
+ * every further such try in a row, up to NO_BEAM_MAX_MS. Each try keeps the module in standby for its beam wait
+ * (about 40 J, twice a message): under a roof or a blocked antenna, retries every 15 min spent the day's cap
+ * within the hour and left nothing for when the sky opens.
+ */
 export const NO_BEAM_RETRY_MS = 15 * 60_000;
+export const NO_BEAM_MAX_MS = 4 * 3600_000;
+
+/** The wait after `misses` tries in a row that found no usable beam (1 = the first). */
+export function noBeamWaitMs(misses = 1): number {
+  let ms = NO_BEAM_RETRY_MS;
+  for (let i = 1; i < misses && ms < NO_BEAM_MAX_MS; i++) ms *= 2;
+  return Math.min(ms, NO_BEAM_MAX_MS);
+}
 /** The cap's day, counted on the monotonic clock. */
 export const RDSS_DAY_MS = 86_400_000;
 const DAY_MS = RDSS_DAY_MS;
@@ -48,7 +61,7 @@ export interface PolicyInput {
   undelivered: readonly TrackRecord[]; // the record log's unacknowledged records (any order: the policy sorts)
   card?: CardInfo; // from the driver's snapshot; undefined = never read
   nextSendMs?: number; // from the driver's snapshot
-  beams?: { usable: number; atMs: number }; // the last beam report, if any
+  beams?: { usable: number; atMs: number; misses?: number }; // the last beam report, if any; misses: tries in a row with none
   ledger: RdssLedger;
   /** Bits the caller appends to the payload (the authentication of a provisioned device): left free. */
   reserveBits?: number;
@@ -99,8 +112,8 @@ export function decide(i: PolicyInput): PolicyDecision {
     return { action: "wait", reason: "nothing-due", retryAtMs: i.lastDeliveredPositionMs! + config.rdss_stale_s * 1000 };
   }
   if (i.nextSendMs !== undefined && nowMs < i.nextSendMs) return { action: "wait", reason: "interval", retryAtMs: i.nextSendMs };
-  if (i.beams && i.beams.usable === 0 && nowMs - i.beams.atMs < NO_BEAM_RETRY_MS) {
-    return { action: "wait", reason: "no-beams", retryAtMs: i.beams.atMs + NO_BEAM_RETRY_MS };
+  if (i.beams && i.beams.usable === 0 && nowMs - i.beams.atMs < noBeamWaitMs(i.beams.misses)) {
+    return { action: "wait", reason: "no-beams", retryAtMs: i.beams.atMs + noBeamWaitMs(i.beams.misses) };
   }
   const ledger = ledgerToday(i.ledger, nowMs);
   if (ledger.usedJ + RDSS_MESSAGE_J > config.rdss_daily_j) {

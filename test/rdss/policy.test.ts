@@ -9,6 +9,9 @@ import {
   noteAcked,
   noteSent,
   noteStandby,
+  noBeamWaitMs,
+  NO_BEAM_MAX_MS,
+  NO_BEAM_RETRY_MS,
   RDSS_MESSAGE_J,
   type PolicyInput,
 } from "../../firmware/rdss/fallback-policy";
@@ -70,6 +73,10 @@ describe("fallback policy table", () => {
     ["interval just passed", { nextSendMs: NOW }, "send"],
     ["no beams 5 min ago", { beams: { usable: 0, atMs: NOW - 5 * MIN } }, "no-beams"],
     ["no beams 20 min ago", { beams: { usable: 0, atMs: NOW - 20 * MIN } }, "send"],
+    ["no beams 20 min ago, the second try in a row without", { beams: { usable: 0, atMs: NOW - 20 * MIN, misses: 2 } }, "no-beams"],
+    ["no beams 31 min ago, the second try in a row without", { beams: { usable: 0, atMs: NOW - 31 * MIN, misses: 2 } }, "send"],
+    ["no beams 3 h ago, the sixth try in a row without (4 h cap)", { beams: { usable: 0, atMs: NOW - 180 * MIN, misses: 6 } }, "no-beams"],
+    ["no beams 4 h ago, the sixth try in a row without (4 h cap)", { beams: { usable: 0, atMs: NOW - 240 * MIN, misses: 6 } }, "send"],
     ["beams seen", { beams: { usable: 2, atMs: NOW - MIN } }, "send"],
     ["energy cap spent", { ledger: { day: 0, usedJ: 181, sent: [] } }, "energy-cap"],
     ["energy cap exactly one message left", { ledger: { day: 0, usedJ: 180, sent: [] } }, "send"],
@@ -85,6 +92,12 @@ describe("fallback policy table", () => {
   it.each(cases)("%s", (_name, over, want) => {
     const d = decide(input(over));
     expect(d.action === "wait" ? d.reason : d.action).toBe(want);
+  });
+
+  it("no-beam retries double from 15 min up to 4 h", () => {
+    expect([1, 2, 3, 4, 5, 6, 9].map((n) => noBeamWaitMs(n) / MIN)).toEqual([15, 30, 60, 120, 240, 240, 240]);
+    expect(noBeamWaitMs()).toBe(NO_BEAM_RETRY_MS);
+    expect(NO_BEAM_MAX_MS).toBe(240 * MIN);
   });
 
   it("sends alarms first, then the newest position, and the payload decodes to them", () => {
