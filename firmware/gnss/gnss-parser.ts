@@ -107,8 +107,8 @@ export class GnssParser {
         this.antenna = m[1].toLowerCase() as AntennaStatus;
         this.handlers.antenna?.(this.antenna);
       } else this.handlers.text?.(s.text);
-      return;
     }
+    // TXT too: a line the receiver sends every epoch is part of the epoch's shape (nmea-epoch.ts).
     this.epochs.add(s);
   }
 

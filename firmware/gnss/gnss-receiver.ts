@@ -5,7 +5,8 @@
  * States: off | booting (supply just switched on or woken; waiting for the banner or BOOT_MS) | searching |
  *   tracking (on, no search running) | resting (standby or backup until the next planned search).
  * Inputs: search(plan), rest(untilMs), powerDown(), restart(kind), serial bytes, one state deadline (boot, abort
- *   check, cap) and a quiet-line deadline that closes an epoch as soon as the receiver stops talking.
+ *   check, cap) and a quiet-line deadline that closes an epoch as soon as the receiver stops talking (the parser
+ *   closes most epochs sooner, on their last sentence, once it has learned how they end: nmea-epoch.ts).
  * Outputs (onEvent): gnss-fix {fix, ttfMs, start} | gnss-fail {reason, ttfMs} | gnss-time {utcMs} |
  *   gnss-antenna {status}.
  * A search survives deep sleep: snapshot() holds its start time, kind and deadlines, and a receiver built from that

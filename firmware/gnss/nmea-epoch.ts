@@ -3,8 +3,16 @@
  * time of day (or repeats a kind the epoch already has, for receivers that send empty times before a fix), or
  * when the owner calls flush() after the receiver went quiet.
  *
+ * An epoch also ends at once on the sentence that ended the epochs before it: a receiver sends the same sentences
+ * in the same order every epoch (the kinds its configuration enables), so the kind of the last sentence, and how
+ * many of that kind the epoch held, say when the next one is complete. Without that the fix waits for the next
+ * epoch's first sentence or the owner's quiet-line deadline, with the receiver on. The shape counts only once two
+ * epochs in a row ended alike, and a sentence that still carries the time of an epoch already closed (the shape
+ * changed: a sentence every 5th epoch, a new configuration) forgets it, so the deadline ends epochs again until two
+ * agree.
+ *
  * States: empty | open (collecting one epoch).
- * Inputs: add(sentence), flush().
+ * Inputs: add(sentence) (TXT and GSV included: they belong to the shape), flush().
  * Outputs: onFix(fix) once per epoch that held at least one time-bearing sentence.
  */
 import { emptyBySystem, formatTod, type FixMode, type GnssFix, type GnssSystem, type SatInView } from "./gnss-fix";
@@ -24,6 +32,16 @@ interface Epoch {
   gsa: Gsa[];
 }
 
+/** How the epochs end: the kind of their last sentence, how many of that kind they hold, how many in a row agreed. */
+interface Shape {
+  last: string;
+  count: number;
+  agreed: number;
+}
+
+/** Epochs in a row that must end alike before the shape closes one early. */
+const SHAPE_AGREE = 2;
+
 interface View {
   building: SatInView[];
   done: SatInView[];
@@ -37,6 +55,11 @@ export class EpochAssembler {
   private epochNo = 0;
   private dateMs: number | undefined;
   private lastTod = -1;
+  /** Kinds of the sentences since the last epoch closed. */
+  private trail: string[] = [];
+  private shape: Shape | undefined;
+  /** Time of day of the epoch closed last (-1: none). */
+  private closedTod = -1;
 
   constructor(private readonly onFix: (fix: GnssFix) => void) {}
 
@@ -54,23 +77,27 @@ export class EpochAssembler {
         const key = s.type === "GGA" ? "gga" : s.type === "RMC" ? "rmc" : s.type === "GLL" ? "gll" : "zda";
         const other = this.cur && this.cur.todMs !== -2 && this.cur.todMs !== s.todMs;
         if (this.cur && (other || this.cur[key] !== undefined)) this.flush();
+        // Still the time of the epoch just closed: it was closed too early, the shape no longer holds.
+        else if (!this.cur && s.todMs === this.closedTod && s.todMs >= 0) this.shape = undefined;
         if (!this.cur) this.cur = { todMs: s.todMs, gsa: [] };
         else if (this.cur.todMs === -2) this.cur.todMs = s.todMs;
         (this.cur as unknown as Record<string, Sentence>)[key] = s;
-        return;
+        break;
       }
       case "VTG":
         this.open().vtg = s;
-        return;
+        break;
       case "GSA":
         this.open().gsa.push(s);
-        return;
+        break;
       case "GSV":
         this.gsv(s.system ?? s.sats[0]?.system, s.index, s.total, s.inView, s.sats);
-        return;
+        break;
       case "TXT":
-        return;
+        break;
     }
+    this.trail.push(s.type);
+    if (this.completes(s.type)) this.flush();
   }
 
   /** Ends the current epoch now (the receiver went quiet, or the stream ended). */
@@ -78,6 +105,8 @@ export class EpochAssembler {
     const e = this.cur;
     this.cur = undefined;
     if (!e || (!e.gga && !e.rmc && !e.gll && !e.zda)) return;
+    this.learn();
+    this.closedTod = e.todMs;
     this.epochNo++;
     this.onFix(this.build(e));
   }
@@ -86,6 +115,33 @@ export class EpochAssembler {
   reset(): void {
     this.cur = undefined;
     this.views.clear();
+    this.trail = [];
+    this.shape = undefined;
+    this.closedTod = -1;
+  }
+
+  /** Whether the sentence just added ends the open epoch, by the shape of the epochs before it. */
+  private completes(kind: string): boolean {
+    const sh = this.shape;
+    if (!sh || sh.agreed < SHAPE_AGREE || kind !== sh.last || !this.cur || this.cur.todMs < 0) return false;
+    return this.count(kind) === sh.count;
+  }
+
+  private count(kind: string): number {
+    let n = 0;
+    for (const k of this.trail) if (k === kind) n++;
+    return n;
+  }
+
+  /** An epoch closed: its trail of sentence kinds tells how the next one will end. */
+  private learn(): void {
+    const last = this.trail[this.trail.length - 1];
+    const count = last === undefined ? 0 : this.count(last);
+    this.trail = [];
+    if (last === undefined) return;
+    const sh = this.shape;
+    if (sh && sh.last === last && sh.count === count) sh.agreed++;
+    else this.shape = { last, count, agreed: 1 };
   }
 
   private open(): Epoch {
