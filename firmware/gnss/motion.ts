@@ -12,9 +12,10 @@ export interface MotionState {
   since: number;
   /** When ACC last went off (undefined while it is on). */
   accOffAt?: number;
-  /** Last known position, for displacement between updates. */
+  /** Last known position, for displacement between updates, and when it was taken. */
   lat?: number;
   lon?: number;
+  fixAt?: number;
 }
 
 export interface MotionInput {
@@ -28,7 +29,12 @@ export interface MotionInput {
 
 /** Above this ground speed (m/s, 7.2 km/h) the truck moves; below it GNSS noise could fake motion. */
 export const MOVING_SPEED = 2;
-/** Displacement between two updates that counts as moving even when the speed read low. */
+/**
+ * Displacement between two updates that counts as moving even when the speed read low (a fix at a traffic light
+ * after a 2 km drive, a trailer towed away with the engine off). Not when the ignition went off since the last
+ * position and the speed reads low now: the truck drove here and stands (the arrival fix at a delivery stop is
+ * hundreds of metres from the last report, and a door opened there is no door opened while moving).
+ */
 export const MOVING_DISPLACEMENT_M = 200;
 
 export function newMotion(now: number, acc = false): MotionState {
@@ -37,7 +43,14 @@ export function newMotion(now: number, acc = false): MotionState {
 
 export function updateMotion(state: MotionState, input: MotionInput, cfg: Pick<Config, "park_after_s">): MotionState {
   const accOffAt = input.acc ? undefined : (state.accOffAt ?? input.now);
+  // Arrived: the ignition went off after the last position was taken, and the truck reads standing now.
+  const arrived =
+    accOffAt !== undefined &&
+    input.speed !== undefined &&
+    input.speed < MOVING_SPEED &&
+    (state.fixAt === undefined || accOffAt > state.fixAt);
   const moved =
+    !arrived &&
     input.lat !== undefined &&
     input.lon !== undefined &&
     state.lat !== undefined &&
@@ -49,11 +62,14 @@ export function updateMotion(state: MotionState, input: MotionInput, cfg: Pick<C
   else kind = "stopped";
   const next: MotionState = { kind, since: kind === state.kind ? state.since : input.now };
   if (accOffAt !== undefined) next.accOffAt = accOffAt;
+  const fresh = input.lat !== undefined && input.lon !== undefined;
   const lat = input.lat ?? state.lat;
   const lon = input.lon ?? state.lon;
   if (lat !== undefined && lon !== undefined) {
     next.lat = lat;
     next.lon = lon;
+    const fixAt = fresh ? input.now : state.fixAt;
+    if (fixAt !== undefined) next.fixAt = fixAt;
   }
   return next;
 }

@@ -80,7 +80,23 @@ describe("motion and report schedule", () => {
     m = updateMotion(m, { now: 120000 + cfg.park_after_s * 1000 + 1, acc: false }, cfg);
     expect(m.kind).toBe("parked");
     m = updateMotion(m, { now: 2000000, acc: false, speed: 0.5, lat: 39.91, lon: 116.4 }, cfg);
-    expect(m.kind).toBe("moving"); // 1.1 km displacement although the speed read low
+    expect(m.kind).toBe("moving"); // 1.1 km displacement with the engine off since the last fix: towed
+  });
+
+  it("arrival after a drive: moved since the last fix, engine off since, speed low = stopped", () => {
+    let m = newMotion(0, true);
+    m = updateMotion(m, { now: 1000, acc: true, speed: 15, lat: 39.9, lon: 116.4 }, cfg);
+    // The ignition edge (no fix) at 280 s, the arrival fix 2 km further at 290 s.
+    m = updateMotion(m, { now: 280000, acc: false }, cfg);
+    m = updateMotion(m, { now: 290000, acc: false, speed: 0.1, lat: 39.918, lon: 116.4 }, cfg);
+    expect(m.kind).toBe("stopped");
+    expect(m.fixAt).toBe(290000);
+    // The same arrival read while still rolling is moving; and with the engine on, a low speed after 2 km too.
+    const drove = updateMotion(newMotion(0, true), { now: 1000, acc: true, speed: 15, lat: 39.9, lon: 116.4 }, cfg);
+    const rolling = updateMotion(drove, { now: 290000, acc: false, speed: 3, lat: 39.918, lon: 116.4 }, cfg);
+    expect(rolling.kind).toBe("moving");
+    const light = updateMotion(drove, { now: 290000, acc: true, speed: 0, lat: 39.918, lon: 116.4 }, cfg);
+    expect(light.kind).toBe("moving");
   });
 
   it("intervals per state and supply, from config defaults", () => {
