@@ -45,7 +45,7 @@ describe("epoch shape", () => {
     });
   }
 
-  it("a line every 10th epoch after the last sentence, then a new sentence in the shape: the deadline takes over", () => {
+  it("a line every 10th epoch after the last one changes nothing; a new sentence in the shape is unlearned", () => {
     const epoch = (s: number, extra: string[] = []) => [
       nmeaLine(`GNGGA,0000${String(s).padStart(2, "0")}.000,3943.6080,N,11620.4720,E,1,12,1.0,40.0,M,-8.0,M,,`),
       nmeaLine("GNGSA,A,3,01,02,03,04,,,,,,,,,1.6,1.0,1.3,1"),
