@@ -7,7 +7,8 @@
  *    in a row (RETRY_FIRST_MS, 2×, 4× ... up to RETRY_MAX_MS, or up to the parked report interval while parked
  *    on battery: a trailer in a long gap need not look for the network more often than it reports). Alarms still
  *    go at once (the caller decides that), and the short-message fallback covers them in a gap;
- *  - any wake in the last quarter of the backoff carries the attempt (the boot is paid already), and a duty's
+ *  - any wake in the last quarter of the backoff carries the attempt (the boot is paid already; a position report
+ *    due later in that quarter carries it instead, with the report in the same session), and a duty's
  *    wake soon after the backoff's end carries it instead of a wake of its own — except parked on battery after a
  *    missing network: there the attempt waits the whole backoff. Each such attempt is a search at attach current
  *    (~0.5 mAh) against a boot saved (about 1 µAh), and a quarter off every backoff of a long parked gap adds a
@@ -40,6 +41,7 @@ import type { MotionState } from "../gnss/motion";
 import type { App } from "./app";
 import { markHole } from "./coverage-holes";
 import { attachInGap, rememberGap } from "./cut-memory";
+import { SHARE_MS } from "./duty";
 import { stalePositionAt } from "./rdss-memory";
 
 export const RETRY_FIRST_MS = 10 * 60_000;
@@ -138,10 +140,19 @@ export function noteFailure(app: App, noCoverage: boolean): RetryState {
   return s;
 }
 
-/** Whether a routine session may run in this wake (no failure pending, or its window is open). */
+/**
+ * Whether a routine session may run in this wake: no failure pending, or its window is open — and no position
+ * report falls due later in the window. That report's wake carries the attempt then: its session sends the
+ * backlog with the report, where an attempt in an earlier wake (a temperature record) makes a session of its own
+ * and the report another one a minute later.
+ */
 export function mayTry(app: App): boolean {
   const s = retryState(app);
-  return s === undefined || app.now() >= s.from;
+  if (s === undefined) return true;
+  const now = app.now();
+  if (now < s.from) return false;
+  const report = app.due("position");
+  return !(report > now + SHARE_MS && report <= s.at);
 }
 
 /**
