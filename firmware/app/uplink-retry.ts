@@ -7,8 +7,8 @@
  *    in a row (RETRY_FIRST_MS, 2×, 4× ... up to RETRY_MAX_MS, or up to the parked report interval while parked
  *    on battery: a trailer in a long gap need not look for the network more often than it reports). Alarms still
  *    go at once (the caller decides that), and the short-message fallback covers them in a gap;
- *  - any wake in the last quarter of the backoff carries the attempt (the boot is paid already; a position report
- *    due later in that quarter carries it instead, with the report in the same session), and a duty's
+ *  - any wake in the last quarter of the backoff carries the attempt (the boot is paid already; while moving, a
+ *    position report due later in that quarter carries it instead, with the report in the same session), and a duty's
  *    wake soon after the backoff's end carries it instead of a wake of its own — except parked on battery after a
  *    missing network: there the attempt waits the whole backoff. Each such attempt is a search at attach current
  *    (~0.5 mAh) against a boot saved (about 1 µAh), and a quarter off every backoff of a long parked gap adds a
@@ -141,16 +141,19 @@ export function noteFailure(app: App, noCoverage: boolean): RetryState {
 }
 
 /**
- * Whether a routine session may run in this wake: no failure pending, or its window is open — and no position
- * report falls due later in the window. That report's wake carries the attempt then: its session sends the
- * backlog with the report, where an attempt in an earlier wake (a temperature record) makes a session of its own
- * and the report another one a minute later.
+ * Whether a routine session may run in this wake: no failure pending, or its window is open — and, while moving,
+ * no position report falls due later in the window. That report's wake carries the attempt then: its session
+ * sends the backlog with the report, where an attempt in an earlier wake (a temperature record) makes a session
+ * of its own and the report another one a minute later. Standing (stopped, parked) the window stays as it was:
+ * there a later attempt shifts the doubling backoff of a long gap (the position report updates the motion first),
+ * and the backlog could land hours later after the network is back.
  */
 export function mayTry(app: App): boolean {
   const s = retryState(app);
   if (s === undefined) return true;
   const now = app.now();
   if (now < s.from) return false;
+  if (app.mod<MotionState>("motion")?.kind !== "moving") return true;
   const report = app.due("position");
   return !(report > now + SHARE_MS && report <= s.at);
 }

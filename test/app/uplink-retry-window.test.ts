@@ -1,7 +1,7 @@
 /**
  * The carrying window of a retry (uplink-retry.ts): any wake in the last quarter of the backoff carries the
- * attempt, except that a position report due later in the window carries it instead, so the backlog and the report
- * leave in one session rather than two a minute apart.
+ * attempt, except that, while moving, a position report due later in the window carries it instead, so the backlog
+ * and the report leave in one session rather than two a minute apart.
  */
 import { describe, expect, it } from "vitest";
 import type { Ports } from "../../hal/ports";
@@ -13,7 +13,7 @@ import { RecordLog } from "../../firmware/store/record-log";
 import { SimFlash } from "../../sim/devices/flash-sim";
 import { SimSettings } from "../../sim/devices/settings-sim";
 
-function movingApp() {
+function movingApp(kind = "moving") {
   let now = 1_000_000;
   const ports = {
     clock: { now: () => now, wallTime: () => undefined, setWallTime() {}, at: () => -1, cancel() {} },
@@ -21,7 +21,7 @@ function movingApp() {
     settings: new SimSettings(),
   } as unknown as Ports;
   const app = new App(ports, defaults(), freshState(0), RecordLog.open(new SimFlash(4096, 8)));
-  app.saveMod("motion", { kind: "moving", since: 0 });
+  app.saveMod("motion", { kind, since: 0 });
   return { app, at: (t: number) => (now = t) };
 }
 
@@ -45,6 +45,14 @@ describe("retry window", () => {
     at(s.from + 10_000);
     expect(mayTry(app)).toBe(false);
     at(report - 3_000); // the report's wake (its search starts a few seconds ahead)
+    expect(mayTry(app)).toBe(true);
+  });
+
+  it("standing, the first wake in the window still carries it", () => {
+    const { app, at } = movingApp("stopped");
+    const s = noteFailure(app, true);
+    app.setDue("position", s.from + 100_000);
+    at(s.from + 10_000);
     expect(mayTry(app)).toBe(true);
   });
 });
