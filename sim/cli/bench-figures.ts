@@ -21,7 +21,7 @@ export interface BenchRow {
   avgUa: number;
   lifeDays: number | null;
   floorRatio: number;
-  /** Energy ÷ POWER.md's formula as written (every fix hot, every send from PSM, power-ons included). */
+  /** Energy ÷ POWER.md's formula as the issue first measured it (every fix hot, every send from PSM, a record every temp_log_s). */
   formulaRatio: number;
   sessions: number;
   sessionsOk: number;

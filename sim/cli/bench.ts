@@ -131,8 +131,9 @@ function printNode(runs: NodeRun[]): void {
   ]);
   console.log(
     "energy (to the end of the trace; floor wakes/d: the boots the energy floor counts, one per distinct duty time; ÷floor: the\n" +
-      "floor with a cold fix and an attach for the first report after each power-on, as POWER.md's table has them; ÷formula: the\n" +
-      "formula as written, every fix hot and every send from PSM)",
+      "floor with a cold fix and an attach for the first report after each power-on, as POWER.md's table has them, and the\n" +
+      "records at the log interval in force, an excursion's fast log included; ÷formula: the formula as the issue measured it,\n" +
+      "every fix hot, every send from PSM, a record every temp_log_s)",
   );
   console.log(table(["trace", "days", "wakes/d", "floor wakes/d", "awake s/d", "mAh/d", "µA avg", "life d", "life y", "÷floor", "÷formula"], energy));
   const radio = runs.map(({ row: r }) => [

@@ -22,7 +22,7 @@ export function formatSummary(s: Summary): string {
       .join(", ")}`,
     `average current ${f(s.avg_current_uA, 1)} µA from the battery`,
     `battery life    ${life}`,
-    `energy floor    ${f(s.floor_mAh, 3)} mAh; used/floor = ${f(s.floor_ratio, 2)} (formula as written, every fix hot: ${f(s.floor_formula_ratio, 2)})`,
+    `energy floor    ${f(s.floor_mAh, 3)} mAh; used/floor = ${f(s.floor_ratio, 2)} (formula as first measured, every fix hot, a record every temp_log_s: ${f(s.floor_formula_ratio, 2)})`,
     `positions       ${s.fixes} fixes, ${s.fix_failures} failed searches, hot starts ${f(100 * s.hot_start_share, 0)} %, GNSS ${f(s.gnss_mAh, 3)} mAh`,
     `uplink          ${s.uplinks} NB-IoT datagrams, modem ${f(s.modem_mAh, 3)} mAh (${f(s.modem_search_mAh, 3)} searching for a network, ${f(s.modem_gap_search_mAh, 3)} of it in coverage gaps), ${s.modem_resets} modem resets`,
     `records         ${s.records_created} created, ${s.records_delivered} delivered, ${s.records_lost} lost, ${s.duplicates} duplicates, ${s.rdss_copies} short-message copies`,

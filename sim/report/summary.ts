@@ -22,10 +22,10 @@ export interface Summary {
   floor_mAh: number;
   floor_ratio: number;
   floor_wakes: number; // boots the floor counts: distinct times a report or a temperature record is due
-  floor_samples: number; // temperature records the floor counts (one per temp_log_s)
+  floor_samples: number; // temperature records the floor counts (the log interval in force: temp_log_s, the fast log of an excursion)
   floor_by_component: Record<Component, number>; // the floor's share of each component (sums to floor_mAh)
   floor_power_ons: number; // power-ons (trace start, end of a cut) the floor prices a cold fix and an attach for
-  floor_formula_mAh: number; // POWER.md's formula as written: every fix hot, every send from PSM
+  floor_formula_mAh: number; // POWER.md's formula as the issue first measured it: every fix hot, every send from PSM, a record every temp_log_s
   floor_formula_ratio: number; // energy_mAh ÷ floor_formula_mAh
   battery_life_days: number | null; // null when the battery was not drawn (truck power throughout)
   by_component: Record<Component, number>;
