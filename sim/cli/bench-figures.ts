@@ -36,6 +36,9 @@ export interface BenchRow {
   created: number;
   delivered: number;
   lost: number;
+  /** Delivered twice by the same route with no cut in the ack's flight (a fault), and resent with it (by design). */
+  duplicates: number;
+  resent: number;
   alarms: number;
   alarmsDelivered: number;
   maxLatencyS: number;
@@ -160,6 +163,8 @@ export function benchRow(trace: Trace, r: SimResult): BenchRow {
     created: s.records_created,
     delivered: s.records_delivered,
     lost: s.records_lost,
+    duplicates: s.duplicates,
+    resent: s.resent_acks_in_flight,
     alarms: s.alarms_raised,
     alarmsDelivered: s.alarms_delivered,
     maxLatencyS: s.max_alarm_latency_s,

@@ -157,6 +157,8 @@ function printNode(runs: NodeRun[]): void {
     String(r.created),
     String(r.delivered),
     String(r.lost),
+    String(r.duplicates),
+    String(r.resent),
     `${r.alarmsDelivered}/${r.alarms}`,
     fx(r.maxLatencyS, 0),
   ]);
@@ -182,8 +184,11 @@ function printNode(runs: NodeRun[]): void {
       "bound); ÷floor with and without them",
   );
   console.log(table(["trace", "gap search", "attach", "cold start", "idle no PSM", "short msgs", "extra samples", "sum", "÷floor", "÷floor without"], unpriced));
-  console.log("\nrecords and alarms (delivery counted after the drain period)");
-  console.log(table(["trace", "created", "delivered", "lost", "alarms ok/raised", "max latency s"], delivery));
+  console.log(
+    "\nrecords and alarms (delivery counted after the drain period; duplicates: delivered twice over the same route; resent: the\n" +
+      "same, after a power cut fell while the first copy's ack was on its way, which no firmware can know)",
+  );
+  console.log(table(["trace", "created", "delivered", "lost", "duplicates", "resent", "alarms ok/raised", "max latency s"], delivery));
 }
 
 function printSecurity(runs: NodeRun[]): void {

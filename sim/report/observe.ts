@@ -9,7 +9,7 @@ import { parseEvent } from "../../firmware/core/events";
 import { areaSummary } from "./area-report";
 import { splitLine } from "./transcript-line";
 import type { DeviceRunner } from "../devices/device-runner";
-import type { FleetServer } from "../world/fleet-server";
+import type { Arrival, FleetServer } from "../world/fleet-server";
 import { energyFloor } from "./floor";
 import type { Component } from "./power-meter";
 import type { PowerTable } from "./power-table";
@@ -42,6 +42,41 @@ export interface RunOutputs {
   runner: DeviceRunner;
   transcript: string[];
   atEnd: Observed;
+}
+
+/**
+ * Longest a platform ack takes to reach the firmware after the platform received the datagram: the downlink's
+ * latency in CE2 (0.4 s × 4, modem-sim.ts) and the UART. The firmware stores an ack as it arrives.
+ */
+export const ACK_FLIGHT_MS = 2000;
+
+/**
+ * Second arrivals of a record. By the same route after a power cut that fell within ACK_FLIGHT_MS of the first
+ * arrival: resent, the platform had it but its ack was still on the way when the supply went (at-least-once
+ * delivery; no firmware can know the platform has it, and the platform dedupes by seq). Any other repeat by the
+ * same route is a duplicate, a delivery fault. By another route: a short message and NB-IoT, by design.
+ */
+export function countRepeats(arrivals: readonly Arrival[], cutsMs: readonly number[]): { duplicates: number; resent: number; crossRoute: number } {
+  const first = new Map<string, number>();
+  const routes = new Map<number, Set<string>>();
+  let duplicates = 0;
+  let resent = 0;
+  let crossRoute = 0;
+  for (const a of arrivals) {
+    const key = `${a.via}/${a.seq}`;
+    const at = first.get(key);
+    const seen = routes.get(a.seq) ?? new Set<string>();
+    if (at !== undefined) {
+      if (cutsMs.some((c) => c >= at && c <= at + ACK_FLIGHT_MS && c <= a.atMs)) resent++;
+      else duplicates++;
+    } else {
+      first.set(key, a.atMs);
+      if (seen.size > 0) crossRoute++;
+    }
+    seen.add(a.via);
+    routes.set(a.seq, seen);
+  }
+  return { duplicates, resent, crossRoute };
 }
 
 export function traceConfig(trace: Trace): Config {
@@ -148,16 +183,8 @@ export function summarize(o: RunOutputs): Summary {
   }
   if (temps) maxGap = Math.max(maxGap, (endMs - lastTemp) / 1000);
 
-  const seen = new Map<number, Set<string>>();
-  let sameRoute = 0;
-  let crossRoute = 0;
-  for (const a of o.server.arrivals) {
-    const routes = seen.get(a.seq) ?? new Set<string>();
-    if (routes.has(a.via)) sameRoute++;
-    else if (routes.size > 0) crossRoute++;
-    routes.add(a.via);
-    seen.set(a.seq, routes);
-  }
+  const cutsMs = trace.faults.filter((f) => f.kind === "power-cut").map((f) => f.t * 1000);
+  const repeats = countRepeats(o.server.arrivals, cutsMs);
 
   const energy = Object.values(atEnd.energy).reduce((a, b) => a + b, 0);
   const floor = energyFloor(o.world, cfg, table, alarmsRaised);
@@ -197,8 +224,9 @@ export function summarize(o: RunOutputs): Summary {
     records_created: created.length,
     records_delivered: delivered,
     records_lost: created.length - delivered,
-    duplicates: sameRoute,
-    rdss_copies: crossRoute,
+    duplicates: repeats.duplicates,
+    resent_acks_in_flight: repeats.resent,
+    rdss_copies: repeats.crossRoute,
     alarms_raised: alarmsRaised,
     alarms_delivered: alarmsDelivered,
     max_alarm_latency_s: round(maxLatency, 1),
