@@ -19,8 +19,8 @@ import { emptyBySystem, formatTod, type FixMode, type GnssFix, type GnssSystem, 
 import { systemForPrn, type Gga, type Gll, type Gsa, type Rmc, type Sentence, type Vtg, type Zda } from "./nmea-sentence";
 
 const DAY = 86400000;
-/** A constellation's GSV view is dropped when not refreshed for this many epochs (GSV may come every 5th). */
-const VIEW_STALE_EPOCHS = 6;
+/** A constellation's GSV view is dropped when not refreshed for this many epochs (GSV may come every 10th). */
+const VIEW_STALE_EPOCHS = 12;
 
 interface Epoch {
   todMs: number;

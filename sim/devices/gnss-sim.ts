@@ -34,6 +34,8 @@ const SKY: readonly (readonly [SimSystem, number, number, number])[] = Object.fr
 ] as const);
 /** $PCAS03 fields we honour: gga, gll, gsa, gsv, rmc, vtg, zda, ant. */
 const DEFAULT_RATES = Object.freeze([1, 1, 1, 1, 1, 1, 1, 1]);
+/** Navigation (output) periods the AT6558 takes in $PCAS02, ms; 1000 after a power-on. */
+const NAV_PERIODS = Object.freeze([1000, 500, 250, 200, 100]);
 
 export interface SimGnssOptions {
   sched: Scheduler;
@@ -53,6 +55,9 @@ export class SimGnss implements SimModule {
   private rtcValid = false;
   private fixAt = 0;
   private rates = DEFAULT_RATES.slice();
+  /** One navigation epoch (fix and sentences) every navMs; a first fix comes out at the first epoch after it. */
+  private navMs = 1000;
+  private hdopAt = { second: -1, sky: "", hdop: 1 };
   private systems: SimSystem[] = ["gps", "bds"];
   private epoch = 0;
   private jump = { north: 0, east: 0, until: 0 };
@@ -75,6 +80,7 @@ export class SimGnss implements SimModule {
     if (on) {
       if (this.mode !== "off" && this.mode !== "backup") return;
       this.rates = DEFAULT_RATES.slice();
+      this.navMs = 1000;
       this.boot();
     } else if (this.mode !== "off" || this.lastFixAt !== undefined) {
       this.enter("backup");
@@ -140,7 +146,7 @@ export class SimGnss implements SimModule {
     const t = this.o.meter.table;
     const base = kind === "hot" ? t.gnss_hot_s : kind === "warm" ? t.gnss_warm_s : t.gnss_cold_s;
     this.fixAt = this.o.sched.now + Math.round(base * 1000 * (0.75 + 0.5 * this.o.rng.next()));
-    this.schedule(this.o.sched.now + 1000 - (this.o.sched.now % 1000));
+    this.schedule(this.o.sched.now + this.navMs - (this.o.sched.now % this.navMs));
   }
 
   private schedule(at: number): void {
@@ -148,7 +154,7 @@ export class SimGnss implements SimModule {
     this.o.sched.at(at, () => {
       if (gen !== this.gen) return;
       this.tick();
-      this.schedule(at + 1000);
+      this.schedule(at + this.navMs);
     });
   }
 
@@ -158,7 +164,10 @@ export class SimGnss implements SimModule {
 
   private pcas(n: number, f: string[]): void {
     this.counters.commands++;
-    if (n === 3) f.slice(0, 8).forEach((v, i) => v !== "" && Number.isInteger(Number(v)) && (this.rates[i] = Number(v)));
+    if (n === 2) {
+      const ms = Number(f[0]);
+      if (NAV_PERIODS.includes(ms) && this.o.model === "atgm336h") this.navMs = ms;
+    } else if (n === 3) f.slice(0, 8).forEach((v, i) => v !== "" && Number.isInteger(Number(v)) && (this.rates[i] = Number(v)));
     else if (n === 4) {
       const m = Number(f[0]);
       const s: SimSystem[] = [];
@@ -223,12 +232,18 @@ export class SimGnss implements SimModule {
       this.counters.garbageBytes += junk.length;
       this.uart?.toHost(junk);
     }
-    if (sky === "blocked" && this.mode === "acquiring") this.fixAt += 1000; // no signal: acquisition stalls
+    if (sky === "blocked" && this.mode === "acquiring") this.fixAt += this.navMs; // no signal: acquisition stalls
     if (this.mode === "acquiring" && now >= this.fixAt && sky !== "blocked") this.mode = "tracking";
     const sats = this.sats(sky);
     const fixed = this.mode === "tracking" && sky !== "blocked";
     const usedSats = fixed ? sats.filter((s) => s.snr >= 25).slice(0, 12) : [];
-    const hdop = sky === "urban" ? 2 + 2 * rng.next() : 0.7 + 0.5 * rng.next();
+    // The geometry changes over seconds, not between the epochs of one second: one HDOP draw per second, so a
+    // faster navigation rate gives no extra chances at an acceptable HDOP.
+    const second = Math.floor(now / 1000);
+    if (second !== this.hdopAt.second || sky !== this.hdopAt.sky) {
+      this.hdopAt = { second, sky, hdop: sky === "urban" ? 2 + 2 * rng.next() : 0.7 + 0.5 * rng.next() };
+    }
+    const hdop = this.hdopAt.hdop;
     const pos = fixed ? this.noisy(w.position(t), sky === "urban", now) : undefined;
     if (fixed) {
       if (this.noBackup) {
@@ -243,7 +258,7 @@ export class SimGnss implements SimModule {
     // The RTC in the backup domain gives time before a fix; a cold receiver has none until it decodes it.
     const timeKnown = fixed || this.rtcValid;
     const bad = this.o.timeFaults?.find((f) => t >= f.from && t < f.to);
-    const utc = timeKnown ? w.utcMs(Math.floor(t)) + (bad ? bad.offsetMs : 0) : undefined;
+    const utc = timeKnown ? w.utcMs(Math.floor(now / this.navMs) * (this.navMs / 1000)) + (bad ? bad.offsetMs : 0) : undefined;
     this.send(this.epochText(utc, pos, sats, usedSats, hdop));
   }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { defaults } from "../../firmware/config/config";
+import { GnssParser } from "../../firmware/gnss/gnss-parser";
 import { GnssReceiver, type GnssEvent } from "../../firmware/gnss/gnss-receiver";
+import { CASIC_SETUP } from "../../firmware/gnss/receiver-commands";
 import { Rng } from "../../sim/world/rng";
 import { rig, trace } from "./harness";
 
@@ -53,6 +55,26 @@ describe("GnssReceiver against SimGnss", () => {
     expect(fix?.type === "gnss-fix" && fix.start).toBe("hot");
     expect(fix?.type === "gnss-fix" && fix.ttfMs).toBeLessThan(10000);
     expect(t.gnss.counters.starts.hot).toBe(1);
+  });
+
+  it("2 Hz: the AT6558 is set to two epochs a second, so a fix is out within half a second of the receiver's", () => {
+    const t = setup("atgm336h");
+    t.rx.search(plan);
+    t.sched.run(100000);
+    const before = t.gnss.counters.epochs;
+    t.sched.run(110000);
+    expect(t.gnss.counters.epochs - before).toBe(20);
+    expect(CASIC_SETUP).toContain("PCAS02,500");
+    // Epochs on the half second; one geometry per second (the HDOP of both epochs of a second is the same), so the
+    // faster rate gives no extra chance at an acceptable HDOP.
+    const fixes: { utcMs: number; hdop?: number }[] = [];
+    const p = new GnssParser({ fix: (f) => f.utcMs !== undefined && fixes.push({ utcMs: f.utcMs, hdop: f.hdop }) });
+    t.bind().onReceive((c) => p.push(c));
+    t.sched.run(120000);
+    expect(new Set(fixes.map((f) => f.utcMs % 1000))).toEqual(new Set([0, 500]));
+    for (const f of fixes.filter((x) => x.utcMs % 1000 === 500)) {
+      expect(fixes.find((g) => g.utcMs === f.utcMs - 500)?.hdop ?? f.hdop).toBe(f.hdop);
+    }
   });
 
   it("main supply off keeps V_BAT backup (hot); a power cut loses it (cold)", () => {
