@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- [--set key=value ...] [--no-xs] [--json] [trace.json ...]]` (Node): replays every reference
+ * `npm run bench [-- [--set key=value ...] [--no-xs] [--seeds N] [--json] [trace.json ...]]` (Node): replays every reference
  * trip (or the given files) and prints the energy, radio and delivery figures, then runs the same trips inside the XS
  * engine (xsnap worker) and prints computrons per wake and heap. `--set` overrides a configuration key in every
  * trace (e.g. `--set heartbeat_s=900` to add a heartbeat report every 15 minutes). The XS run replays the first
  * XS_DAYS of each trip only (the engine is ~10× slower than Node and its per-crank meter is 32-bit); its figures
  * are rates per wake, which a day of the trip shows as well as a week. On a terminal each trip shows a progress
- * line while it runs; `--json` prints one JSON object (the rows of both parts) and nothing else.
+ * line while it runs; `--json` prints one JSON object (the rows of both parts) and nothing else. `--seeds N` also
+ * replays every trip under seeds 1..N and prints the mean and range of its figures (bench-seeds.ts).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import type { Trace } from "../world/trace-types";
 import { benchRow, type BenchRow } from "./bench-figures";
 import { progress, type Progress } from "./progress";
 import { securityRow, type SecurityRow } from "./bench-security";
+import { seedRow, type SeedRow } from "./bench-seeds";
 import { bundleSimulator } from "./xs/bundle";
 import { XsWorker } from "./xs/xsnap-driver";
 
@@ -48,15 +50,28 @@ interface XsRow {
   nodeMsPerWake: number;
 }
 
-function parseArgs(argv: string[]): { files: string[]; sets: Record<string, number | string>; xs: boolean; json: boolean } {
+interface Args {
+  files: string[];
+  sets: Record<string, number | string>;
+  xs: boolean;
+  json: boolean;
+  seeds: number;
+}
+
+function parseArgs(argv: string[]): Args {
   const files: string[] = [];
   const sets: Record<string, number | string> = {};
   let xs = true;
   let json = false;
+  let seeds = 0;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--no-xs") xs = false;
     else if (a === "--json") json = true;
+    else if (a === "--seeds") {
+      seeds = Number(argv[++i]);
+      if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100) fail(`error: --seeds needs a whole number 1-100, got "${argv[i]}"`);
+    }
     else if (a === "--set") {
       const kv = argv[++i] ?? "";
       const eq = kv.indexOf("=");
@@ -68,7 +83,7 @@ function parseArgs(argv: string[]): { files: string[]; sets: Record<string, numb
   }
   if (files.length === 0)
     for (const f of readdirSync(TRACES_DIR).sort()) if (f.endsWith(".json")) files.push(join(TRACES_DIR, f));
-  return { files, sets, xs, json };
+  return { files, sets, xs, json, seeds };
 }
 
 /** The trace up to `end` s: every timed series keeps its entries at or before the end. */
@@ -186,7 +201,7 @@ function printNode(runs: NodeRun[]): void {
   console.log(table(["trace", "gap search", "attach", "cold start", "idle no PSM", "short msgs", "extra samples", "sum", "÷floor", "÷floor without"], unpriced));
   console.log(
     "\nrecords and alarms (delivery counted after the drain period; duplicates: delivered twice over the same route; resent: the\n" +
-      "same, after a power cut fell while the first copy's ack was on its way, which no firmware can know)",
+      "same, after a power cut, a modem hang or reboot lost the first copy's ack on its way, which no firmware can know)",
   );
   console.log(table(["trace", "created", "delivered", "lost", "duplicates", "resent", "alarms ok/raised", "max latency s"], delivery));
 }
@@ -255,8 +270,26 @@ function printXs(xsRows: XsRow[]): void {
   console.log(table(["trace", "wakes", "computrons", "per wake", "heap slots", "XS ms/wake", "Node ms/wake"], rows));
 }
 
+function printSeeds(rows: SeedRow[]): void {
+  const r3 = (s: { mean: number; min: number; max: number }, d: number) => `${fx(s.mean, d)} (${fx(s.min, d)}–${fx(s.max, d)})`;
+  const out = rows.map((r) => [
+    r.trace,
+    String(r.seeds),
+    r3(r.mahPerDay, 3),
+    r3(r.floorRatio, 2),
+    fx(r.formulaRatio, 2),
+    fx(r.lifeYearsMin, 1),
+    String(r.lost),
+    String(r.duplicates),
+    String(r.resent),
+    fx(r.worstLatencyS, 0),
+  ]);
+  console.log(`\nthe same trips under seeds 1..${rows[0]?.seeds ?? 0}: mean (min–max); lost, duplicates, resent summed; the worst alarm latency of all`);
+  console.log(table(["trace", "seeds", "mAh/d", "÷floor", "÷formula", "life y min", "lost", "duplicates", "resent", "max latency s"], out));
+}
+
 async function main(): Promise<void> {
-  const { files, sets, xs, json } = parseArgs(process.argv.slice(2));
+  const { files, sets, xs, json, seeds } = parseArgs(process.argv.slice(2));
   const jobs = files.map((f) => load(f, sets));
   const prog = progress(!json && process.stdout.isTTY === true);
   if (Object.keys(sets).length && !json) console.log(`config overrides: ${JSON.stringify(sets)}\n`);
@@ -274,10 +307,18 @@ async function main(): Promise<void> {
     printNode(runs);
     printSecurity(runs);
   }
+  const seedRows: SeedRow[] = [];
+  for (let i = 0; seeds > 0 && i < jobs.length; i++) {
+    const job = jobs[i];
+    prog.start(i, jobs.length, `${job.trace.name}: seeds 1..${seeds}`);
+    seedRows.push(seedRow(job.trace, seeds));
+    prog.done(`${seeds} runs`);
+  }
+  if (!json && seeds > 0) printSeeds(seedRows);
   const xsRows = xs ? await runXs(jobs, runs, prog) : [];
   if (json) {
     const trips = runs.map((r) => ({ ...r.row, nodeMs: r.ms, security: r.security }));
-    process.stdout.write(JSON.stringify({ overrides: sets, trips, xs: xsRows }) + "\n");
+    process.stdout.write(JSON.stringify({ overrides: sets, trips, seeds: seedRows, xs: xsRows }) + "\n");
   } else if (xs) printXs(xsRows);
 }
 

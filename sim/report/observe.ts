@@ -49,14 +49,19 @@ export interface RunOutputs {
  * latency in CE2 (0.4 s × 4, modem-sim.ts) and the UART. The firmware stores an ack as it arrives.
  */
 export const ACK_FLIGHT_MS = 2000;
+/** A datagram on the air when the fault came still lands: its air time in CE2 (0.3 s × 4). */
+export const AIR_MS = 1200;
+/** Faults that lose what is on its way to the firmware: the supply, a modem that hangs or reboots. */
+const ACK_LOSING: readonly string[] = Object.freeze(["power-cut", "modem-hang", "modem-reboot"]);
 
 /**
- * Second arrivals of a record. By the same route after a power cut that fell within ACK_FLIGHT_MS of the first
- * arrival: resent, the platform had it but its ack was still on the way when the supply went (at-least-once
- * delivery; no firmware can know the platform has it, and the platform dedupes by seq). Any other repeat by the
- * same route is a duplicate, a delivery fault. By another route: a short message and NB-IoT, by design.
+ * Second arrivals of a record. By the same route after a fault that lost the first copy's ack (a power cut, a
+ * modem hang or reboot from AIR_MS before the first arrival to ACK_FLIGHT_MS after it): resent, the platform had
+ * it but its ack never reached the firmware (at-least-once delivery; no firmware can know the platform has it, and
+ * the platform dedupes by seq). Any other repeat by the same route is a duplicate, a delivery fault. By another
+ * route: a short message and NB-IoT, by design.
  */
-export function countRepeats(arrivals: readonly Arrival[], cutsMs: readonly number[]): { duplicates: number; resent: number; crossRoute: number } {
+export function countRepeats(arrivals: readonly Arrival[], faultsMs: readonly number[]): { duplicates: number; resent: number; crossRoute: number } {
   const first = new Map<string, number>();
   const routes = new Map<number, Set<string>>();
   let duplicates = 0;
@@ -67,7 +72,7 @@ export function countRepeats(arrivals: readonly Arrival[], cutsMs: readonly numb
     const at = first.get(key);
     const seen = routes.get(a.seq) ?? new Set<string>();
     if (at !== undefined) {
-      if (cutsMs.some((c) => c >= at && c <= at + ACK_FLIGHT_MS && c <= a.atMs)) resent++;
+      if (faultsMs.some((c) => c >= at - AIR_MS && c <= at + ACK_FLIGHT_MS && c <= a.atMs)) resent++;
       else duplicates++;
     } else {
       first.set(key, a.atMs);
@@ -183,8 +188,8 @@ export function summarize(o: RunOutputs): Summary {
   }
   if (temps) maxGap = Math.max(maxGap, (endMs - lastTemp) / 1000);
 
-  const cutsMs = trace.faults.filter((f) => f.kind === "power-cut").map((f) => f.t * 1000);
-  const repeats = countRepeats(o.server.arrivals, cutsMs);
+  const ackLosses = trace.faults.filter((f) => ACK_LOSING.includes(f.kind)).map((f) => f.t * 1000);
+  const repeats = countRepeats(o.server.arrivals, ackLosses);
 
   const energy = Object.values(atEnd.energy).reduce((a, b) => a + b, 0);
   const floor = energyFloor(o.world, cfg, table, alarmsRaised);

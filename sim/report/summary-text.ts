@@ -25,7 +25,7 @@ export function formatSummary(s: Summary): string {
     `energy floor    ${f(s.floor_mAh, 3)} mAh; used/floor = ${f(s.floor_ratio, 2)} (formula as first measured, every fix hot, a record every temp_log_s: ${f(s.floor_formula_ratio, 2)})`,
     `positions       ${s.fixes} fixes, ${s.fix_failures} failed searches, hot starts ${f(100 * s.hot_start_share, 0)} %, GNSS ${f(s.gnss_mAh, 3)} mAh`,
     `uplink          ${s.uplinks} NB-IoT datagrams, modem ${f(s.modem_mAh, 3)} mAh (${f(s.modem_search_mAh, 3)} searching for a network, ${f(s.modem_gap_search_mAh, 3)} of it in coverage gaps), ${s.modem_resets} modem resets`,
-    `records         ${s.records_created} created, ${s.records_delivered} delivered, ${s.records_lost} lost, ${s.duplicates} duplicates (${s.resent_acks_in_flight} resent, their ack in flight at a cut), ${s.rdss_copies} short-message copies`,
+    `records         ${s.records_created} created, ${s.records_delivered} delivered, ${s.records_lost} lost, ${s.duplicates} duplicates (${s.resent_acks_in_flight} resent, their ack lost in flight), ${s.rdss_copies} short-message copies`,
     `temperature     ${s.temp_records} records, longest gap ${f(s.max_temp_gap_s, 0)} s`,
     `alarms          ${s.alarms_raised} raised, ${s.alarms_delivered} delivered, worst latency ${f(s.max_alarm_latency_s, 0)} s`,
     `short messages  ${s.rdss_messages} sent, ${f(s.rdss_mAh, 3)} mAh`,

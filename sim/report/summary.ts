@@ -45,7 +45,7 @@ export interface Summary {
   records_delivered: number;
   records_lost: number;
   duplicates: number; // a record received again by the same route (NB-IoT twice) with no cut in its ack's flight: a delivery fault
-  resent_acks_in_flight: number; // received again by the same route after a power cut fell while its ack was on the way
+  resent_acks_in_flight: number; // received again by the same route after a cut, modem hang or reboot lost its ack on the way
   rdss_copies: number; // a record received by short message and again over NB-IoT: by design, deduped
   alarms_raised: number;
   alarms_delivered: number;

@@ -41,7 +41,7 @@ const LABELS: Record<string, [string, string]> = {
   records_delivered: ["records delivered", ""],
   records_lost: ["records lost", ""],
   duplicates: ["duplicates", ""],
-  resent_acks_in_flight: ["resent, their ack in flight at a cut", ""],
+  resent_acks_in_flight: ["resent, their ack lost in flight", ""],
   rdss_copies: ["short-message copies", ""],
   alarms_raised: ["alarms raised", ""],
   alarms_delivered: ["alarms delivered", ""],
