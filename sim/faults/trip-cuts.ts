@@ -175,15 +175,17 @@ export function rerunCuts(name: string, trace: Trace, tape: Tape, o: TripCutOpti
     c.records_created += s.records_created;
     c.records_lost += s.records_lost;
     const inFlight = acksInFlight(tape, index);
-    const resent = Math.min(s.duplicates, inFlight);
+    // Every second copy over the same route: the tape's cut is not a trace fault, the summary cannot place it.
+    const repeats = s.duplicates + s.resent_acks_in_flight;
+    const resent = Math.min(repeats, inFlight);
     c.resent_acks_in_flight += resent;
-    c.duplicates += s.duplicates - resent;
+    c.duplicates += repeats - resent;
     c.crashes += s.crashes;
     c.firmware_faults += s.firmware_faults;
     const at = `${name} rerun cut at op ${index} byte ${into}: `;
     if (s.power_cuts !== trace.faults.filter((f) => f.kind === "power-cut").length + 1) fail.add(at + `${s.power_cuts} cuts counted`);
     if (s.records_lost > 0) fail.add(at + `${s.records_lost} records lost`);
-    if (s.duplicates > inFlight) fail.add(at + `${s.duplicates} records delivered twice, ${inFlight} acks were in flight`);
+    if (repeats > inFlight) fail.add(at + `${repeats} records delivered twice, ${inFlight} acks were in flight`);
     if (s.crashes + s.firmware_faults > 0) fail.add(at + `${s.crashes} crashes, ${s.firmware_faults} firmware faults`);
   }
   return { campaign: `whole-trip reruns: ${name}`, counts: c, failures: fail.done() };
