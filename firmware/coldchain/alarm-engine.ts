@@ -92,7 +92,9 @@ export class AlarmEngine {
 
   step(input: EngineInput): EngineStep {
     this.sink.begin(input);
-    vehicle.doorTimer(this.s, this.cfg, this.sink);
+    // Not on a motion input: the app gives the newest motion at the wake's time before the door edges queued in
+    // that wake, each at its own earlier time, and the timer must not run past a door that closed before it.
+    if (input.kind !== "motion") vehicle.doorTimer(this.s, this.cfg, this.sink);
     switch (input.kind) {
       case "temps":
         input.temps.forEach((v, i) => (i < this.bands.length ? this.sample(i, v) : undefined));

@@ -177,6 +177,18 @@ describe("door, supply, battery", () => {
     expect(b.events.map((x) => `${x.code} ${x.raised} ${x.durationS}`)).toEqual(["door-open-long false 1200"]);
   });
 
+  it("a motion step at the wake's time does not run the timer past a door that closed before it", () => {
+    // The wake handles the newest motion first (at its own time), then the door edges queued in it, at theirs.
+    const e = new AlarmEngine(cfg());
+    e.step({ kind: "door", t: 0, open: true });
+    expect(e.step({ kind: "motion", t: 900 * S + 150, moving: false }).events).toEqual([]);
+    expect(e.step({ kind: "door", t: 899 * S + 900, open: false }).events).toEqual([]);
+    // A door still open at the next input past the deadline raises as before.
+    e.step({ kind: "door", t: 1000 * S, open: true });
+    e.step({ kind: "motion", t: 1900 * S + 150, moving: false });
+    expect(e.step({ kind: "tick", t: 1900 * S + 150 }).events.map((x) => x.code)).toEqual(["door-open-long"]);
+  });
+
   it("door_alarm_s 0 switches the timer off", () => {
     const e = new AlarmEngine(cfg({ door_alarm_s: 0 }));
     expect(e.step({ kind: "door", t: 0, open: true }).next).toBeUndefined();
