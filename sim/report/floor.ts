@@ -25,7 +25,7 @@
  * issue first measured it: no power-on line, records every temp_log_s only.
  */
 import type { Config } from "../../firmware/config/config";
-import { parseBands } from "../../firmware/coldchain/bands";
+import { parseBands, type Band } from "../../firmware/coldchain/bands";
 import { emptyLogState, logInterval, logObserve, logRecorded } from "../../firmware/coldchain/log-schedule";
 import type { MotionKind } from "../../firmware/gnss/motion";
 import { reportIntervalMs } from "../../firmware/gnss/report-schedule";
@@ -127,10 +127,8 @@ function quietWindows(world: World, cfg: Config): [number, number][] {
 }
 
 /** Whether the trace's temperature of a probe lies outside one of its bands at t (an open probe reads nothing). */
-function outOfBand(world: World, cfg: Config, t: number): boolean {
-  const names = world.trace.device.probes;
-  const bands = parseBands(cfg.bands, names);
-  return names.some((name, i) => {
+function outOfBand(world: World, bands: Band[][], t: number): boolean {
+  return world.trace.device.probes.some((name, i) => {
     if (world.fault("probe-open", t, name)) return false;
     const v = world.temperature(name, t);
     return bands[i].some((b) => v > b.high || v < b.low);
@@ -139,14 +137,15 @@ function outOfBand(world: World, cfg: Config, t: number): boolean {
 
 /** Record times (s) the configuration requires over the trace: temp_log_s, and the fast log of each excursion. */
 export function requiredSamples(world: World, cfg: Config): number[] {
+  const bands = parseBands(cfg.bands, world.trace.device.probes);
   const quiet = quietWindows(world, cfg);
   const out: number[] = [];
   let s = emptyLogState();
   for (let t = 0; t < world.trace.duration; ) {
     out.push(t);
     const ms = t * 1000;
-    const out_ = outOfBand(world, cfg, t) && (s.excursion || !quiet.some(([a, b]) => t >= a && t < b));
-    s = logRecorded(logObserve(s, ms, out_), ms);
+    const excursion = outOfBand(world, bands, t) && (s.excursion || !quiet.some(([a, b]) => t >= a && t < b));
+    s = logRecorded(logObserve(s, ms, excursion), ms);
     t += Math.max(1, logInterval(s, cfg, ms));
   }
   return out;
