@@ -41,6 +41,8 @@ interface Shape {
 
 /** Epochs in a row that must end alike before the shape closes one early. */
 const SHAPE_AGREE = 2;
+/** Sentence kinds kept for an epoch's shape; more than any real epoch sends (a stream that never closes one is cut). */
+const TRAIL_MAX = 64;
 
 interface View {
   building: SatInView[];
@@ -96,6 +98,7 @@ export class EpochAssembler {
       case "TXT":
         break;
     }
+    if (this.trail.length >= TRAIL_MAX) this.trail.shift();
     this.trail.push(s.type);
     if (this.completes(s.type)) this.flush();
   }

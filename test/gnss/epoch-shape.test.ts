@@ -86,4 +86,12 @@ describe("epoch shape", () => {
     p.flush();
     expect(fixes.filter((f) => f === "00:00:08.000")).toHaveLength(1);
   });
+
+  it("a stream that never closes an epoch keeps a bounded trail", () => {
+    const p = new GnssParser({});
+    const gsv = nmeaLine("GPGSV,1,1,01,01,40,083,30");
+    for (let i = 0; i < 10_000; i++) p.push(enc.encode(gsv));
+    const trail = (p as unknown as { epochs: { trail: string[] } }).epochs.trail;
+    expect(trail.length).toBeLessThanOrEqual(64);
+  });
 });
