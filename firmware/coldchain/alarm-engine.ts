@@ -92,9 +92,10 @@ export class AlarmEngine {
 
   step(input: EngineInput): EngineStep {
     this.sink.begin(input);
-    // Not on a motion input: the app gives the newest motion at the wake's time before the door edges queued in
-    // that wake, each at its own earlier time, and the timer must not run past a door that closed before it.
-    if (input.kind !== "motion") vehicle.doorTimer(this.s, this.cfg, this.sink);
+    // The door timer runs at its own tick (the app wakes for next()) and at door edges, not at every input: a
+    // reading or the newest motion stepped at the wake's time may come before a door edge queued in that wake at its
+    // own earlier time, and the timer must not run past a door that closed before it.
+    if (input.kind === "tick" || input.kind === "door") vehicle.doorTimer(this.s, this.cfg, this.sink);
     switch (input.kind) {
       case "temps":
         input.temps.forEach((v, i) => (i < this.bands.length ? this.sample(i, v) : undefined));

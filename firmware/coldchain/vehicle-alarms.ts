@@ -53,7 +53,7 @@ function doorMoving(s: VehicleState, sink: AlarmSink): void {
   sink.emit("door-open-moving", true, s.door!);
 }
 
-/** Raises "door open too long" once the door has been open door_alarm_s; run at every input. */
+/** Raises "door open too long" once the door has been open door_alarm_s; run at door edges and the timer's tick. */
 export function doorTimer(s: VehicleState, cfg: VehicleConfig, sink: AlarmSink): void {
   const d = s.door;
   const limit = cfg.door_alarm_s * 1000;
