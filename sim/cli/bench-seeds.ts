@@ -26,7 +26,7 @@ function spread(xs: number[]): { mean: number; min: number; max: number } {
   return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, min: Math.min(...xs), max: Math.max(...xs) };
 }
 
-export function seedRow(trace: Trace, seeds: number, onSeed?: (seed: number) => void): SeedRow {
+export function seedRow(trace: Trace, seeds: number): SeedRow {
   const days = trace.duration / 86400;
   const mah: number[] = [];
   const ratio: number[] = [];
@@ -37,7 +37,6 @@ export function seedRow(trace: Trace, seeds: number, onSeed?: (seed: number) => 
   let resent = 0;
   let worst = 0;
   for (let seed = 1; seed <= seeds; seed++) {
-    onSeed?.(seed);
     const s = simulate({ ...trace, seed }).summary;
     mah.push(s.energy_mAh / days);
     ratio.push(s.floor_ratio);
